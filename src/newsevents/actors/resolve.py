@@ -1,0 +1,173 @@
+"""Resolve alias matches in a parsed document to actor mentions with country + sector codes.
+
+Beyond dictionary lookup this merges a country with the agent noun it qualifies ("Russian strategic
+bombers" -> RUS MIL, "the Syrian regime" -> SYR GOV), lets a person's later surname-only mentions
+resolve after a full-name mention, and keeps named entities the KB does not know (so a claim can be
+attributed to "the Palmyra Coordination Committee" even if it cannot be coded).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from newsevents.actors.kb import Alias, Entry, load_kb
+from newsevents.actors.matcher import AliasMatcher
+from newsevents.model import Actor
+
+_MODIFIER_DEPS = {"amod", "compound", "poss", "nmod", "nummod", "det", "case", "npadvmod"}
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int  # character offsets into the article text
+    end: int
+    tok_start: int  # token indices, end exclusive
+    tok_end: int
+    entry: Entry | None  # None for a named entity the KB does not know
+    form: str
+    sector: str | None = None  # sector from a metonym or a merged agent noun
+    text: str = ""
+
+    @property
+    def coded(self) -> bool:
+        return self.entry is not None and (self.entry.kind != "agent" or self.sector is not None)
+
+    def to_actor(self, when: date | None) -> Actor:
+        entry = self.entry
+        if entry is None:
+            slug = re.sub(r"[^a-z0-9]+", "_", self.text.lower()).strip("_")
+            return Actor(self.text, self.start, self.end, f"ent:{slug}", self.text, None, None, None, "unresolved")  # type: ignore[arg-type]
+        if entry.kind == "person":
+            role = entry.role_on(when)
+            country = role.country if role else None
+            sector = role.sector if role else None
+            code = (country or "") + (sector or "")
+            return Actor(self.text, self.start, self.end, entry.id, entry.name, country, sector, code or entry.id, "person")
+        if entry.kind == "organization":
+            return Actor(
+                self.text, self.start, self.end, entry.id, entry.name, entry.country,
+                self.sector if self.sector and not entry.sector else entry.sector,
+                entry.code or entry.id.upper(), "organization",
+            )
+        if entry.kind == "country":
+            sector = self.sector
+            code = entry.id + (sector or "")
+            kind = "composite" if self.form == "composite" else "country"
+            return Actor(self.text, self.start, self.end, code, entry.name, entry.id, sector, code, kind)
+        sector = entry.sector
+        return Actor(self.text, self.start, self.end, f"---{sector}", entry.name, None, sector, f"---{sector}", "agent")
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> AliasMatcher:
+    return AliasMatcher(load_kb())
+
+
+def find_actors(doc: Doc) -> list[ActorMention]:
+    """All actor mentions in a parsed document, left to right, without overlaps."""
+    text = doc.text
+    mentions: list[ActorMention] = []
+    for match in _matcher().find(text):
+        span = doc.char_span(match.start, match.end, alignment_mode="expand")
+        if span is None:
+            continue
+        mentions.append(_mention(span, match.start, match.end, match.alias))
+    mentions = _add_surnames(doc, mentions)
+    mentions = _merge_agents(doc, mentions)
+    mentions += _unknown_entities(doc, mentions)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _mention(span: Span, start: int, end: int, alias: Alias) -> ActorMention:
+    return ActorMention(start, end, span.start, span.end, alias.entry, alias.form, alias.sector, span.doc.text[start:end])
+
+
+def _add_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """After "Vladimir Putin", a later bare "Putin" is the same person."""
+    surnames: dict[str, Entry] = {}
+    for m in mentions:
+        if m.entry and m.entry.kind == "person" and m.form in ("name", "alias") and " " in m.text:
+            surnames.setdefault(m.text.split()[-1], m.entry)
+    if not surnames:
+        return mentions
+    covered = bytearray(len(doc.text))
+    for m in mentions:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    first_seen = {entry.id: min(m.start for m in mentions if m.entry is entry) for entry in surnames.values()}
+    added = []
+    for token in doc:
+        entry = surnames.get(token.text)
+        if entry and token.pos_ == "PROPN" and not covered[token.idx] and token.idx > first_seen[entry.id]:
+            added.append(ActorMention(token.idx, token.idx + len(token), token.i, token.i + 1, entry, "surname", None, token.text))
+    return mentions + added
+
+
+def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """Merge a country with the agent noun phrase it modifies into one country + sector mention."""
+    by_token: dict[int, ActorMention] = {}
+    for m in mentions:
+        for i in range(m.tok_start, m.tok_end):
+            by_token[i] = m
+    merged: dict[int, ActorMention] = {}
+    dropped: set[int] = set()
+    for m in mentions:
+        if not m.entry or m.entry.kind != "agent":
+            continue
+        head = doc[m.tok_end - 1]
+        country = _qualifying_country(head, m, by_token)
+        if country is None:
+            continue
+        start = min(country.start, m.start)
+        end = max(country.end, m.end)
+        merged[id(m)] = replace(
+            country, start=start, end=end, tok_start=min(country.tok_start, m.tok_start),
+            tok_end=max(country.tok_end, m.tok_end), form="composite", sector=m.entry.sector, text=doc.text[start:end],
+        )
+        dropped.add(id(country))
+    return [merged.get(id(m), m) for m in mentions if id(m) not in dropped]
+
+
+def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMention]) -> ActorMention | None:
+    """The country mention among the agent head's modifiers or its 'of' phrase ("forces of Syria")."""
+    candidates = [c for c in head.children if c.dep_ in _MODIFIER_DEPS or (c.dep_ == "prep" and c.lower_ == "of")]
+    for child in list(candidates):
+        if child.dep_ == "prep":
+            candidates += [g for g in child.children if g.dep_ == "pobj"]
+        else:
+            candidates += [g for g in child.children if g.dep_ in ("compound", "amod", "poss")]
+    for child in candidates:
+        found = by_token.get(child.i)
+        if found and found is not agent and found.entry and found.entry.kind == "country" and found.form != "capital":
+            return found
+    # "Russian strategic bombers": the adjective may be parsed onto a neighbour; accept a country
+    # adjective that directly precedes the agent span with only adjectives between.
+    i = agent.tok_start - 1
+    doc = head.doc
+    while i >= 0 and doc[i].pos_ == "ADJ" and i not in by_token:
+        i -= 1
+    found = by_token.get(i)
+    if found and found.entry and found.entry.kind == "country" and found.form in ("adjective", "name", "alias"):
+        return found
+    return None
+
+
+def _unknown_entities(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    covered = bytearray(len(doc.text))
+    for m in mentions:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG", "NORP") or any(covered[ent.start_char : ent.end_char]):
+            continue
+        tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+        if not tokens:
+            continue
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        out.append(ActorMention(start, end, tokens[0].i, tokens[-1].i + 1, None, "ner", None, doc.text[start:end]))
+    return out

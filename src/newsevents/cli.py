@@ -1,0 +1,244 @@
+"""The `newsevents` command line.
+
+Exit codes: 0 every input processed, 1 some inputs were skipped (each named on stderr), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _version() -> str:
+    from newsevents import __version__
+
+    return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsevents",
+        description="Turn news articles into coded event data: who did what to whom, when, where, how sure, "
+        "and according to whom (CAMEO + PLOVER), fully offline.",
+        epilog="Run `newsevents COMMAND --help` for a command's options. Docs: README.md and docs/schema.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsevents {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    inputs_help = "files, folders (searched recursively), glob patterns, or - for standard input"
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary on stderr")
+
+    p = sub.add_parser(
+        "extract", parents=[common], help="extract articles and their events to JSON Lines (no database)",
+        description="Run the whole pipeline and write one JSON object per article (the contract in docs/schema.md). "
+        "Inputs may be .txt, .html, or JSON Lines files of records with a text or html field.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help=inputs_help)
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser(
+        "ingest", parents=[common], help="extract articles and store them in a DuckDB database",
+        description="Run the pipeline and store articles, actors, places and events in an embedded DuckDB file. "
+        "An article already in the database (same clean text) is not stored again.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help=inputs_help)
+    p.add_argument("--db", default="newsevents.duckdb", metavar="FILE", help="database file (default: %(default)s)")
+    p.add_argument("--jsonl", metavar="FILE", help="also write the extracted records to FILE as JSON Lines")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser(
+        "events", help="list stored events, filtered",
+        description="List events from a database, oldest first. Filters combine with AND.",
+    )
+    p.add_argument("--db", default="newsevents.duckdb", metavar="FILE", help="database file (default: %(default)s)")
+    p.add_argument("--actor", metavar="X", help="source or target: actor id, code (RUSMIL) or part of a name")
+    p.add_argument("--country", metavar="ISO3", help="source, target or location country (ISO 3166 alpha-3)")
+    p.add_argument("--root", metavar="NN", help="CAMEO root code, 01-20")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="events on or after this date")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="events on or before this date")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N events")
+    p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table", help="output format (default: %(default)s)")
+    p.set_defaults(func=cmd_events)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"newsevents {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("newsevents: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # the last resort: a message, never a traceback
+        from newsevents.nlp.model import ModelMissingError
+        from newsevents.store.database import StoreError
+
+        if isinstance(exc, (StoreError, ModelMissingError, OSError)):
+            print(f"newsevents {args.command}: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE if isinstance(exc, StoreError) else EXIT_SKIPPED
+        print(f"newsevents {args.command}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if os.environ.get("NEWSEVENTS_DEBUG"):
+            raise
+        return EXIT_SKIPPED
+
+
+def _run_pipeline(paths: list[str], quiet: bool) -> Iterator:
+    """Yield Articles and IngestErrors; errors are printed to stderr as they happen."""
+    from newsevents.ingest.readers import iter_documents
+    from newsevents.model import IngestError
+    from newsevents.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    show = not quiet and sys.stderr.isatty()
+    progress = None
+    if show:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+    with progress or nullcontext():
+        task = progress.add_task("articles", total=None) if progress else None
+        for item in pipeline.process(iter_documents(paths)):
+            if isinstance(item, IngestError):
+                print(f"newsevents: skipped {item.origin}: {item.reason}", file=sys.stderr)
+            if progress is not None:
+                progress.advance(task)
+            yield item
+
+
+def _open_output(path: str | None):
+    if not path:
+        return nullcontext(sys.stdout)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from exc
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from newsevents.model import Article
+
+    skipped = written = 0
+    with _open_output(args.output) as out:
+        for item in _run_pipeline(args.paths, args.quiet):
+            if isinstance(item, Article):
+                out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+                written += 1
+            else:
+                skipped += 1
+    if not args.quiet and args.output:
+        print(f"newsevents: {written} articles written to {args.output}, {skipped} inputs skipped", file=sys.stderr)
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from newsevents.model import Article
+    from newsevents.store.database import Store
+
+    read = skipped = events = 0
+    with Store(args.db) as store, _open_output(args.jsonl) if args.jsonl else nullcontext() as jsonl:
+        for item in _run_pipeline(args.paths, args.quiet):
+            if isinstance(item, Article):
+                read += 1
+                events += len(item.events)
+                store.add(item)
+                if jsonl is not None:
+                    jsonl.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                skipped += 1
+                store.add_error(item)
+        store.flush()
+        if not args.quiet:
+            _print_summary(store, args, read, skipped, events)
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def _print_summary(store, args: argparse.Namespace, read: int, skipped: int, events: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True) if not sys.stdout.isatty() else Console()
+    totals = store.stats()
+    console.print(
+        f"[bold]newsevents ingest[/bold]: {read} articles read, {store.added} stored "
+        f"({store.skipped_existing} already in the database), {skipped} inputs skipped, {events} events coded"
+    )
+    table = Table(title="Top dyads in the database", show_lines=False)
+    for col in ("source", "target", "events", "mean Goldstein"):
+        table.add_column(col, justify="right" if col in ("events", "mean Goldstein") else "left")
+    for source, target, n, g in store.top_dyads(10):
+        table.add_row(source, target, str(n), f"{g:+.2f}")
+    console.print(table)
+    console.print(f"database: {os.path.abspath(args.db)} ({totals['articles']} articles, {totals['events']} events in all)")
+    if args.jsonl:
+        console.print(f"JSON Lines: {os.path.abspath(args.jsonl)}")
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    from newsevents.store.database import Store
+
+    if args.root and not (args.root.isdigit() and 1 <= int(args.root) <= 20):
+        raise UsageError(f"--root must be a CAMEO root from 01 to 20, not {args.root!r}")
+    for name in ("since", "until"):
+        value = getattr(args, name)
+        if value:
+            from datetime import date
+
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise UsageError(f"--{name} must be a date YYYY-MM-DD, not {value!r}") from None
+    with Store(args.db, read_only=True) as store:
+        columns, rows = store.query_events(args.actor, args.country, args.root, args.since, args.until, args.limit)
+    if args.format == "jsonl":
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str))
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        _print_table(columns, rows)
+    return EXIT_OK
+
+
+def _print_table(columns: list[str], rows: list[tuple]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    shown = ("date", "source_code", "cameo", "cameo_name", "target_code", "modality", "location_name", "outlet")
+    idx = [columns.index(c) for c in shown]
+    table = Table(show_lines=False, caption=f"{len(rows)} events")
+    for name in ("date", "source", "code", "event", "target", "modality", "where", "outlet"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(*("" if row[i] is None else str(row[i]) for i in idx))
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""Code events in one sentence from its dependency parse.
+
+A trigger is a verb or noun in the lexicon. For a verb, the subject is the source and the direct
+object (or the passive subject, or a prepositional object the pattern names) the target; passive
+voice takes the source from the "by" phrase. A light verb whose object is a trigger noun ("launched
+airstrikes on", "held talks with") takes the noun's code. Verbs without a subject of their own borrow
+the subject of the verb they depend on ("Russia plans to strike ISIS"). Each side resolves to the
+actor mention at the argument's head or among its modifiers; pronouns resolve to the last compatible
+actor before them in the paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from newsevents.actors.resolve import ActorMention
+from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, VerbPattern
+from newsevents.events.modality import modality_of
+
+_SUBJ = ("nsubj", "csubj")
+_PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
+_ARG_MODIFIERS = {"amod", "compound", "poss", "nmod", "appos", "det"}
+_PERSONAL = {"he", "she", "him", "her", "his", "hers"}
+_NONPERSONAL = {"it", "its", "they", "them", "their"}
+_GROUP_NOUNS = {"group", "organization", "organisation", "movement", "militia", "country", "government", "regime"}
+_MAX_PAIRS = 4
+
+
+@dataclass
+class EventCandidate:
+    trigger: Token
+    trigger_end: int  # token index, exclusive (a phrasal verb's particle is part of the trigger)
+    code: str
+    source: ActorMention | None
+    target: ActorMention | None
+    modality: str
+    attributed_to: ActorMention | None
+    clause: Token  # the head of the clause the event is told in: anchors its date, place and numbers
+    target_tokens: list[Token] = field(default_factory=list)  # target phrases, for places ("recapture of Palmyra")
+
+
+class MentionIndex:
+    """Actor mentions of one document, looked up by token."""
+
+    def __init__(self, mentions: list[ActorMention]) -> None:
+        self.mentions = mentions
+        self.by_token: dict[int, ActorMention] = {}
+        for m in mentions:
+            for i in range(m.tok_start, m.tok_end):
+                self.by_token[i] = m
+
+    def at(self, token: Token) -> ActorMention | None:
+        return self.by_token.get(token.i)
+
+    def for_argument(self, token: Token) -> ActorMention | None:
+        """The actor an argument phrase denotes: at its head, among its modifiers, or a pronoun's antecedent."""
+        found = self.at(token)
+        if found is not None:
+            return found if found.coded else None
+        if token.pos_ == "PRON" or (token.lower_ in _GROUP_NOUNS and any(c.lower_ == "the" for c in token.children)):
+            return self._antecedent(token)
+        frontier = [c for c in token.children if c.dep_ in _ARG_MODIFIERS or (c.dep_ == "prep" and c.lower_ == "of")]
+        for _ in range(2):
+            next_frontier = []
+            for child in frontier:
+                found = self.at(child)
+                if found is not None and found.coded:
+                    return found
+                next_frontier += [g for g in child.children if g.dep_ in _ARG_MODIFIERS or g.dep_ == "pobj"]
+            frontier = next_frontier
+        return None
+
+    def _antecedent(self, token: Token) -> ActorMention | None:
+        word = token.lower_
+        paragraph_start = token.doc.text.rfind("\n\n", 0, token.idx)
+        wants_person = word in _PERSONAL
+        for m in reversed(self.mentions):
+            if m.start >= token.idx:
+                continue
+            if m.start < paragraph_start:
+                break
+            if not m.coded:
+                continue
+            is_person = m.entry is not None and m.entry.kind == "person"
+            if wants_person == is_person and (wants_person or word in _NONPERSONAL or word in _GROUP_NOUNS):
+                if word in _GROUP_NOUNS and m.entry is not None and m.entry.kind not in ("organization", "country"):
+                    continue
+                return m
+        return None
+
+
+def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> list[EventCandidate]:
+    events: list[EventCandidate] = []
+    consumed_nouns: set[int] = set()
+    for token in sent:
+        if token.pos_ == "VERB" and token.dep_ != "amod":
+            events += _verb_events(token, index, lexicon, consumed_nouns)
+    for token in sent:
+        if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed_nouns:
+            trigger = lexicon.nouns.get(token.lemma_.lower())
+            if trigger is not None:
+                events += _noun_events(token, trigger.code, trigger.target_preps, index, lexicon)
+    return _dedupe(events)
+
+
+def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: set[int]) -> list[EventCandidate]:
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    dobj = next((c for c in children if c.dep_ in ("dobj", "obj")), None)
+
+    code, pattern, trigger_end = None, None, verb.i + 1
+    if lemma in lexicon.light_verbs and dobj is not None:
+        noun = lexicon.nouns.get(dobj.lemma_.lower())
+        if noun is not None:
+            consumed.add(dobj.i)
+            code = noun.code
+            pattern = VerbPattern(code=code, target="prep")
+            target_heads = _prep_objects(dobj, noun.target_preps) or _prep_objects(verb, noun.target_preps)
+    if code is None:
+        pattern = _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ()))
+        if pattern is None:
+            return []
+        code = pattern.code
+        particle = next((c for c in children if c.dep_ == "prt"), None)
+        if pattern.particle and particle is not None:
+            trigger_end = max(trigger_end, particle.i + 1)
+        target_heads = _target_heads(verb, children, dobj, pattern)
+
+    passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in children)
+    if passive:
+        source_heads = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        target_heads = [c for c in children if c.dep_ in _PASSIVE_SUBJ] or target_heads
+    else:
+        source_heads = [c for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb)
+
+    return _pair_events(verb, trigger_end, code, source_heads, target_heads, index, lexicon, verb)
+
+
+def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patterns) -> VerbPattern | None:
+    particles = {c.lower_ for c in children if c.dep_ == "prt"}
+    preps = {c.lower_ for c in children if c.dep_ in ("prep", "agent")}
+    for p in patterns:
+        if p.particle and p.particle not in particles:
+            continue
+        if p.prep and p.prep not in preps:
+            continue
+        if p.object is not None and (dobj is None or dobj.lemma_.lower() not in p.object):
+            continue
+        return p
+    return None
+
+
+def _target_heads(verb: Token, children: list[Token], dobj: Token | None, pattern: VerbPattern) -> list[Token]:
+    if pattern.target == "none":
+        return []
+    if pattern.prep:
+        return _prep_objects(verb, (pattern.prep,))
+    if pattern.target == "dobj" and dobj is not None and pattern.object is None:
+        return [dobj]
+    heads = _prep_objects(verb, DEFAULT_TARGET_PREPS)
+    if not heads and dobj is not None and pattern.object is not None:
+        heads = _prep_objects(dobj, DEFAULT_TARGET_PREPS)
+    if not heads and dobj is not None and pattern.target == "dobj":
+        heads = [dobj]
+    return heads
+
+
+def _prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
+    out = []
+    for prep in preps:
+        for child in head.children:
+            if child.dep_ in ("prep", "agent", "dative") and child.lower_ == prep:
+                out += [g for g in child.children if g.dep_ == "pobj"]
+    return out
+
+
+def _inherited_subject(verb: Token) -> list[Token]:
+    """The subject a dependent verb shares with its governor (xcomp, conj) or the noun a relative clause modifies."""
+    current = verb
+    for _ in range(4):
+        if current.dep_ in ("xcomp", "conj", "advcl") and current.head is not current:
+            head = current.head
+            subj = [c for c in head.children if c.dep_ in _SUBJ]
+            if subj:
+                return subj
+            current = head
+        elif current.dep_ == "relcl":
+            return [current.head]
+        elif current.dep_ == "acl":
+            return []
+        else:
+            break
+    return []
+
+
+def _noun_events(noun: Token, code: str, target_preps, index: MentionIndex, lexicon: Lexicon) -> list[EventCandidate]:
+    source_heads = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
+    source_heads += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
+    target_heads = _prep_objects(noun, tuple(target_preps))
+    sources = [m for m in (index.for_argument(h) for h in source_heads) if m is not None]
+    if not sources:
+        return []  # an event noun with nobody doing it ("the fight against terror") is not coded
+    clause = _governing_verb(noun)
+    return _pair_events(noun, noun.i + 1, code, source_heads, target_heads, index, lexicon, clause)
+
+
+def _governing_verb(token: Token) -> Token:
+    current = token
+    while current.head is not current and current.pos_ not in ("VERB", "AUX"):
+        current = current.head
+    return current
+
+
+def _expand(heads: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for head in heads:
+        for tok in (head, *head.conjuncts):
+            if tok not in out:
+                out.append(tok)
+    return out
+
+
+def _pair_events(trigger, trigger_end, code, source_heads, target_heads, index, lexicon, clause) -> list[EventCandidate]:
+    sources = _resolve_all(_expand(source_heads), index)
+    targets = _resolve_all(_expand(target_heads), index)
+    if not sources and not targets:
+        return []
+    modality, attributed = modality_of(trigger, lexicon, index)
+    out = []
+    for source in sources or [None]:
+        for target in targets or [None]:
+            if source is not None and target is not None and _same_actor(source, target):
+                continue
+            out.append(
+                EventCandidate(trigger, trigger_end, code, source, target, modality, attributed, clause, list(target_heads))
+            )
+            if len(out) >= _MAX_PAIRS:
+                return out
+    return out
+
+
+def _resolve_all(heads: list[Token], index: MentionIndex) -> list[ActorMention]:
+    out: list[ActorMention] = []
+    for head in heads:
+        mention = index.for_argument(head)
+        if mention is not None and mention not in out:
+            out.append(mention)
+    return out
+
+
+def _same_actor(a: ActorMention, b: ActorMention) -> bool:
+    return a is b or (a.entry is b.entry and a.sector == b.sector)
+
+
+def _dedupe(events: list[EventCandidate]) -> list[EventCandidate]:
+    seen = set()
+    out = []
+    for e in events:
+        key = (e.trigger.i, e.code, id(e.source), id(e.target))
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out

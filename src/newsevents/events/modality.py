@@ -1,0 +1,102 @@
+"""How sure the text is that an event happened, and who says so.
+
+Checked from the trigger up through the verbs that govern it, strongest first: negation ("did not
+strike", "no airstrikes"), hypothesis (modal verbs, "if"-clauses, questions), intention ("will",
+"plans to", "vowed to"), report ("X said that ...", "according to X"). Otherwise the text asserts it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from newsevents.events.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from newsevents.events.coder import MentionIndex
+
+_HYPOTHETICAL_MODALS = {"could", "might", "may", "would", "should", "can", "must", "ought"}
+_FUTURE_MODALS = {"will", "shall", "'ll", "wo"}
+_CONDITIONAL_MARKS = {"if", "unless", "whether", "lest"}
+_NEGATIONS = {"not", "n't", "never", "no", "without"}
+_CHAIN_DEPS = {"xcomp", "conj", "ccomp", "advcl", "relcl", "acl", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass", "attr", "parataxis", "oprd"}
+
+
+def _governors(trigger: Token) -> list[Token]:
+    """The trigger and the heads above it, up to the root of the sentence."""
+    chain = [trigger]
+    current = trigger
+    while current.head is not current and current.dep_ in _CHAIN_DEPS and len(chain) < 12:
+        current = current.head
+        chain.append(current)
+    return chain
+
+
+def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
+    chain = _governors(trigger)
+    # The clause of the trigger itself: the trigger (or, for a noun, its verb) and the verbs it is
+    # an xcomp/conj of; negation and modals beyond a clause boundary belong to another claim.
+    clause: list[Token] = []
+    for tok in chain:
+        clause.append(tok)
+        if tok is not trigger and tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("xcomp", "conj", "aux"):
+            break
+
+    attributed = None
+    reported = False
+    intended = False
+    for tok in chain[1:]:
+        child_of = chain[chain.index(tok) - 1]
+        lemma = tok.lemma_.lower()
+        if lemma in lexicon.reporting_verbs and child_of.dep_ in ("ccomp", "xcomp", "parataxis", "advcl", "dobj", "conj"):
+            if not reported:
+                reported = True
+                subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+                for subj in subjects:
+                    attributed = index.for_argument(subj) or index.at(subj)
+                    if attributed:
+                        break
+            break
+        if lemma in lexicon.intent_verbs and child_of.dep_ == "xcomp":
+            intended = True
+    attributed = attributed or _according_to(trigger, index)
+    reported = reported or attributed is not None
+
+    for tok in clause:
+        for child in tok.children:
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no" and tok is trigger):
+                return "negated", attributed
+    for tok in clause:
+        for child in tok.children:
+            if child.dep_ == "aux" and child.lower_ in _HYPOTHETICAL_MODALS:
+                return "hypothetical", attributed
+            if child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS:
+                return "hypothetical", attributed
+    sent = trigger.sent
+    if sent.text.rstrip().endswith("?") and trigger in clause and clause[-1].dep_ == "ROOT":
+        return "hypothetical", attributed
+    for tok in clause:
+        for child in tok.children:
+            if child.dep_ == "aux" and child.lower_ in _FUTURE_MODALS:
+                return "intended", attributed
+            if child.dep_ == "aux" and child.lower_ == "going" or (child.lower_ == "going" and child.dep_ == "aux"):
+                return "intended", attributed
+    if intended:
+        return "intended", attributed
+    if reported:
+        return "reported", attributed
+    return "asserted", attributed
+
+
+def _according_to(trigger: Token, index: "MentionIndex"):
+    sent = trigger.sent
+    for tok in sent:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            for obj in tok.doc[tok.i + 1].children:
+                if obj.dep_ == "pobj":
+                    return index.for_argument(obj) or index.at(obj)
+            nxt = tok.i + 2
+            if nxt < sent.end:
+                return index.at(tok.doc[nxt]) or (index.at(tok.doc[nxt + 1]) if nxt + 1 < sent.end else None)
+    return None

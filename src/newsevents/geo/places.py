@@ -1,0 +1,111 @@
+"""Find toponyms in a parsed document and resolve each to one gazetteer entry.
+
+Recognition: spaCy GPE/LOC/FAC entities, plus capitalised names after a locative preposition that
+the NER missed, minus names used as actors ("Moscow said", "Russia's decision"). Resolution ranks
+candidates by the countries the article is about, then by whether the name is a country, then by
+population, so "Palmyra" in an article about Syria is Tadmur, Syria, not Palmyra, New York.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from newsevents.geo.gazetteer import GeoEntry, Gazetteer
+from newsevents.model import Place
+
+LOCATIVE_PREPS = {"in", "at", "near", "from", "into", "across", "around", "outside", "inside", "toward", "towards", "throughout", "within", "over", "to", "of", "on", "between", "along", "off", "north", "south", "east", "west"}
+_REGION_WORDS = {"province", "governorate", "region", "district", "countryside", "oblast", "state", "county", "prefecture"}
+_GENERIC_TAIL = _REGION_WORDS | {"city", "desert", "area", "town", "village", "valley", "front", "airbase", "base", "airport", "border", "mountains"}
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "csubj"}
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    place: Place
+
+
+def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str]) -> list[PlaceMention]:
+    spans = _recognise(doc, gazetteer)
+    # Resolve unambiguous names first: they tell what the article is about, as actors do.
+    context = Counter(focus)
+    resolved: list[tuple[int, int, int, int, str, str, list[GeoEntry]]] = []
+    for start, end, t0, t1, text, lookup in spans:
+        candidates = gazetteer.lookup(lookup)
+        if candidates:
+            resolved.append((start, end, t0, t1, text, lookup, candidates))
+            if len({c.country for c in candidates}) == 1:
+                context[candidates[0].country] += 1
+    out = []
+    for start, end, t0, t1, text, lookup, candidates in resolved:
+        best = max(candidates, key=lambda c: _score(c, context))
+        feature = "region" if _region_suffix(text) and best.feature == "city" else best.feature
+        place = Place(text, start, end, best.name, best.country, best.lat, best.lon, feature, best.geonames_id)
+        out.append(PlaceMention(start, end, t0, t1, place))
+    return out
+
+
+def _score(entry: GeoEntry, context: Counter[str]) -> float:
+    in_context = context.get(entry.country, 0)
+    return (4.0 * math.log1p(in_context)) + (3.0 if entry.feature == "country" else 0.0) + math.log10(entry.population + 10)
+
+
+def _region_suffix(text: str) -> bool:
+    return text.lower().split()[-1] in _REGION_WORDS
+
+
+def _strip(tokens: list[Token]) -> list[Token]:
+    while tokens and tokens[0].lower_ in ("the", "a"):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].lower_ in _GENERIC_TAIL or tokens[-1].is_punct or tokens[-1].lower_ == "'s"):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _recognise(doc: Doc, gazetteer: Gazetteer):
+    out = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC"):
+            continue
+        if ent.root.dep_ in _SUBJECT_DEPS and ent.label_ == "GPE":
+            continue  # "Moscow said", "Syria's regime": an actor, not a place
+        tokens = _strip(list(ent))
+        if not tokens:
+            continue
+        # keep a region word in the surface text ("Aleppo province") but not in the lookup
+        tail = ent[-1] if ent[-1].lower_ in _GENERIC_TAIL else None
+        if tail is None and ent.end < len(doc) and doc[ent.end].lower_ in _GENERIC_TAIL:
+            tail = doc[ent.end]
+        last = tail if tail is not None else tokens[-1]
+        start, end = tokens[0].idx, last.idx + len(last)
+        lookup = doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
+        out.append((start, end, tokens[0].i, last.i + 1, doc.text[start:end], lookup))
+        covered.update(range(ent.start, ent.end))
+    # Names the NER missed: a capitalised proper noun run right after a locative preposition.
+    for tok in doc:
+        if tok.lower_ not in LOCATIVE_PREPS or tok.dep_ not in ("prep", "advmod", "agent"):
+            continue
+        i = tok.i + 1
+        if i < len(doc) and doc[i].lower_ == "the":
+            i += 1
+        j = i
+        while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and j not in covered:
+            j += 1
+        if j == i or j - i > 4:
+            continue
+        text = doc[i:j].text
+        if not re.match(r"^[A-Z]", text) or not gazetteer.lookup(text):
+            continue
+        out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, text))
+        covered.update(range(i, j))
+    out.sort()
+    return out

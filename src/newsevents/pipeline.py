@@ -1,0 +1,211 @@
+"""The pipeline: ingest -> nlp -> actors -> events -> places/dates, one article at a time, in batches."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date
+from itertools import islice
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span, Token
+
+from newsevents.actors.resolve import ActorMention, find_actors
+from newsevents.dates.parse import DateMention, find_dates
+from newsevents.events.coder import EventCandidate, MentionIndex, code_sentence_events
+from newsevents.events.lexicon import load_lexicon
+from newsevents.events.ontology import load_ontology
+from newsevents.events.quantities import find_quantities
+from newsevents.geo.gazetteer import load_gazetteer
+from newsevents.geo.places import LOCATIVE_PREPS, PlaceMention, find_places
+from newsevents.ingest.clean import clean_document
+from newsevents.model import Article, Event, IngestError, RawDocument, Span as TextSpan
+from newsevents.nlp.model import MAX_CHARS, load_nlp
+
+BATCH_SIZE = 32
+_NESTED_CLAUSES = {"ccomp", "advcl", "relcl", "parataxis", "csubj"}
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def is_english(text: str) -> bool:
+    """Cheap language check: English prose is about 40% stop words; other languages far fewer."""
+    words = [w.lower() for w in _WORD.findall(text[:5000])]
+    if len(words) < 20:
+        return len(words) > 0 and sum(w in STOP_WORDS for w in words) / len(words) >= 0.15
+    return sum(w in STOP_WORDS for w in words) / len(words) >= 0.2
+
+
+class Pipeline:
+    """Runs every stage. Models and tables load once, on first use."""
+
+    def __init__(self) -> None:
+        self.nlp = load_nlp()
+        self.lexicon = load_lexicon()
+        self.ontology = load_ontology()
+        self.gazetteer = load_gazetteer()
+
+    def extract_text(self, text: str, **meta) -> Article:
+        raw = RawDocument(origin="<text>", content=text, kind=meta.pop("kind", "text"), **meta)
+        result = clean_document(raw)
+        if isinstance(result, IngestError):
+            raise ValueError(result.reason)
+        return next(self._annotate_batch([result]))
+
+    def process(self, items: Iterable[RawDocument | IngestError]) -> Iterator[Article | IngestError]:
+        """Clean, parse and code a stream of raw documents; errors pass through in their place."""
+        iterator = iter(items)
+        while True:
+            chunk = list(islice(iterator, BATCH_SIZE))
+            if not chunk:
+                return
+            cleaned: list[Article | IngestError] = []
+            for item in chunk:
+                if isinstance(item, IngestError):
+                    cleaned.append(item)
+                    continue
+                try:
+                    result = clean_document(item)
+                except Exception as exc:  # one bad page must not stop the run
+                    result = IngestError(item.origin, f"could not clean the text ({type(exc).__name__}: {exc})")
+                if isinstance(result, Article):
+                    if not result.path and not item.origin.startswith("<"):
+                        result.path = item.origin
+                    if len(result.text) > MAX_CHARS:
+                        result = IngestError(item.origin, f"article text is {len(result.text):,} characters, over the {MAX_CHARS:,} limit")
+                cleaned.append(result)
+            articles = [a for a in cleaned if isinstance(a, Article)]
+            annotated = iter(self._annotate_batch(articles))
+            for item in cleaned:
+                yield next(annotated) if isinstance(item, Article) else item
+
+    def _annotate_batch(self, articles: list[Article]) -> Iterator[Article | IngestError]:
+        for article in articles:
+            article.language = "en" if is_english(article.text) else "und"
+        english = [a for a in articles if a.language == "en"]
+        docs = self.nlp.pipe((a.text for a in english), batch_size=BATCH_SIZE)
+        doc_for = {id(a): d for a, d in zip(english, docs)}
+        for article in articles:
+            doc = doc_for.get(id(article))
+            if doc is None:
+                yield article  # kept, flagged by its language, not coded
+                continue
+            try:
+                yield self.annotate(article, doc)
+            except Exception as exc:  # a coder bug on one article must not lose the others
+                yield IngestError(article.path or article.id, f"internal error while coding ({type(exc).__name__}: {exc})")
+
+    def annotate(self, article: Article, doc: Doc) -> Article:
+        published = date.fromisoformat(article.published) if article.published else None
+        mentions = find_actors(doc)
+        article.actors = [m.to_actor(published) for m in mentions]
+        focus = Counter(a.country for a in article.actors if a.country)
+        places = find_places(doc, self.gazetteer, focus)
+        article.places = [p.place for p in places]
+        index = MentionIndex(mentions)
+        for sent in doc.sents:
+            candidates = code_sentence_events(sent, index, self.lexicon)
+            if not candidates:
+                continue
+            dates = find_dates(sent.text, published)
+            for cand in candidates:
+                article.events.append(self._event(article, sent, cand, dates, places, published))
+        return article
+
+    def _event(self, article: Article, sent: Span, cand: EventCandidate, dates: list[DateMention], places: list[PlaceMention], published: date | None) -> Event:
+        clause = _clause_tokens(cand.clause, cand.trigger)
+        mention = _event_date(sent, cand, dates, clause)
+        if mention is not None and mention.value is not None:
+            when, precision, date_text = mention.value, mention.precision, mention.text
+        else:
+            when, precision, date_text = published, ("day" if published else None), None
+        code = self.ontology[cand.code]
+        trigger_span = sent.doc[cand.trigger.i : cand.trigger_end]
+        source = cand.source.to_actor(when) if cand.source else None
+        target = cand.target.to_actor(when) if cand.target else None
+        key = f"{article.id}:{trigger_span.start_char}:{cand.code}:{source and source.start}:{target and target.start}"
+        return Event(
+            id=hashlib.sha256(key.encode()).hexdigest()[:16],
+            sentence=sent.text,
+            sentence_start=sent.start_char,
+            sentence_end=sent.end_char,
+            trigger=TextSpan(trigger_span.text, trigger_span.start_char, trigger_span.end_char),
+            source=source,
+            target=target,
+            cameo=code.code,
+            cameo_root=code.root,
+            cameo_name=code.name,
+            goldstein=code.goldstein,
+            quad_class=code.quad_class,
+            plover=code.plover_type,
+            modality=cand.modality,  # type: ignore[arg-type]
+            attributed_to=cand.attributed_to.to_actor(when) if cand.attributed_to else None,
+            date=when.isoformat() if when else None,
+            date_precision=precision,  # type: ignore[arg-type]
+            date_text=date_text,
+            location=_event_place(cand, places, clause),
+            quantities=find_quantities(sent, clause),
+        )
+
+
+def _clause_tokens(head: Token, trigger: Token) -> set[int]:
+    """Token indices of the clause headed by `head`, without nested clauses that do not hold the trigger."""
+    out: set[int] = set()
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        out.add(tok.i)
+        for child in tok.children:
+            if child.dep_ in _NESTED_CLAUSES and not (child.left_edge.i <= trigger.i <= child.right_edge.i):
+                continue
+            stack.append(child)
+    return out
+
+
+def _event_date(sent: Span, cand: EventCandidate, dates: list[DateMention], clause: set[int]) -> DateMention | None:
+    """The date expression of the event's clause, else one attached to a clause that governs it."""
+    if not dates:
+        return None
+    doc = sent.doc
+    governors = set()
+    tok = cand.clause
+    while True:
+        governors.add(tok.i)
+        if tok.head is tok:
+            break
+        tok = tok.head
+    best, best_rank = None, 99
+    for mention in dates:
+        span = doc.char_span(sent.start_char + mention.start, sent.start_char + mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        if any(t.i in clause for t in span):
+            rank = 0
+        else:
+            head = span.root
+            while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+                head = head.head
+            rank = 1 if head.i in governors else 99
+        if rank < best_rank:
+            best, best_rank = mention, rank
+    return best
+
+
+def _event_place(cand: EventCandidate, places: list[PlaceMention], clause: set[int]):
+    """Where the event happened: a place in a locative phrase of its clause, or its target phrase."""
+    in_clause = [p for p in places if any(i in clause for i in range(p.tok_start, p.tok_end))]
+    if not in_clause:
+        return None
+    doc = cand.trigger.doc
+    target_tokens = {t.i for head in cand.target_tokens for t in head.subtree}
+    for p in in_clause:
+        if any(i in target_tokens for i in range(p.tok_start, p.tok_end)):
+            return p.place
+    for p in in_clause:
+        head = doc[p.tok_end - 1]
+        while head.dep_ in ("compound", "amod", "appos", "conj", "pobj") and head.head is not head:
+            if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
+                return p.place
+            head = head.head
+    return None
