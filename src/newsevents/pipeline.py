@@ -12,6 +12,7 @@ from itertools import islice
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
+from newsevents.actors.kb import load_kb
 from newsevents.actors.resolve import ActorMention, find_actors
 from newsevents.dates.parse import DateMention, find_dates
 from newsevents.events.coder import EventCandidate, MentionIndex, code_sentence_events
@@ -45,6 +46,7 @@ class Pipeline:
         self.lexicon = load_lexicon()
         self.ontology = load_ontology()
         self.gazetteer = load_gazetteer()
+        self.kb = load_kb()
 
     def extract_text(self, text: str, **meta) -> Article:
         raw = RawDocument(origin="<text>", content=text, kind=meta.pop("kind", "text"), **meta)
@@ -99,11 +101,14 @@ class Pipeline:
     def annotate(self, article: Article, doc: Doc) -> Article:
         published = date.fromisoformat(article.published) if article.published else None
         mentions = find_actors(doc)
-        article.actors = [m.to_actor(published) for m in mentions]
-        focus = Counter(a.country for a in article.actors if a.country)
+        focus = Counter(e.country for m in mentions if m.entry and (e := m.to_actor(published)).country)
         places = find_places(doc, self.gazetteer, focus)
         article.places = [p.place for p in places]
-        index = MentionIndex(mentions)
+        # a named entity the KB does not know and that is a place is not an actor
+        place_chars = {i for p in places for i in range(p.start, p.end)}
+        mentions = [m for m in mentions if m.entry is not None or m.start not in place_chars]
+        article.actors = [m.to_actor(published) for m in mentions]
+        index = MentionIndex(mentions, [place_actor for p in places if (place_actor := self._place_as_actor(p, doc))])
         for sent in doc.sents:
             candidates = code_sentence_events(sent, index, self.lexicon)
             if not candidates:
@@ -112,6 +117,12 @@ class Pipeline:
             for cand in candidates:
                 article.events.append(self._event(article, sent, cand, dates, places, published))
         return article
+
+    def _place_as_actor(self, place: PlaceMention, doc: Doc) -> ActorMention | None:
+        entry = self.kb.country(place.place.country)
+        if entry is None:
+            return None
+        return ActorMention(place.start, place.end, place.tok_start, place.tok_end, entry, "place", None, doc.text[place.start : place.end])
 
     def _event(self, article: Article, sent: Span, cand: EventCandidate, dates: list[DateMention], places: list[PlaceMention], published: date | None) -> Event:
         clause = _clause_tokens(cand.clause, cand.trigger)
@@ -172,7 +183,7 @@ def _event_date(sent: Span, cand: EventCandidate, dates: list[DateMention], clau
     tok = cand.clause
     while True:
         governors.add(tok.i)
-        if tok.head is tok:
+        if tok.head.i == tok.i:
             break
         tok = tok.head
     best, best_rank = None, 99
@@ -184,7 +195,7 @@ def _event_date(sent: Span, cand: EventCandidate, dates: list[DateMention], clau
             rank = 0
         else:
             head = span.root
-            while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+            while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
                 head = head.head
             rank = 1 if head.i in governors else 99
         if rank < best_rank:
@@ -204,7 +215,7 @@ def _event_place(cand: EventCandidate, places: list[PlaceMention], clause: set[i
             return p.place
     for p in in_clause:
         head = doc[p.tok_end - 1]
-        while head.dep_ in ("compound", "amod", "appos", "conj", "pobj") and head.head is not head:
+        while head.dep_ in ("compound", "amod", "appos", "conj", "pobj") and head.head.i != head.i:
             if head.dep_ == "pobj" and head.head.lower_ in LOCATIVE_PREPS:
                 return p.place
             head = head.head

@@ -109,7 +109,7 @@ def _add_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
 
 
 def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
-    """Merge a country with the agent noun phrase it modifies into one country + sector mention."""
+    """Merge a country or group with the agent noun phrase it qualifies ("Russian jets", "ISIS fighters")."""
     by_token: dict[int, ActorMention] = {}
     for m in mentions:
         for i in range(m.tok_start, m.tok_end):
@@ -134,17 +134,22 @@ def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
 
 
 def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMention]) -> ActorMention | None:
-    """The country mention among the agent head's modifiers or its 'of' phrase ("forces of Syria")."""
-    candidates = [c for c in head.children if c.dep_ in _MODIFIER_DEPS or (c.dep_ == "prep" and c.lower_ == "of")]
+    """The country or group among the agent head's modifiers or its 'of' phrase ("forces of Syria")."""
+    candidates = [c for c in head.children if c.dep_ in _MODIFIER_DEPS or (c.dep_ == "prep" and c.lower_ in ("of", "in", "from"))]
+    located: set[int] = set()  # "officials in Washington": a capital names the country here
     for child in list(candidates):
         if child.dep_ == "prep":
-            candidates += [g for g in child.children if g.dep_ == "pobj"]
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            candidates += objects
+            if child.lower_ != "of":
+                located.update(g.i for g in objects)
         else:
             candidates += [g for g in child.children if g.dep_ in ("compound", "amod", "poss")]
     for child in candidates:
         found = by_token.get(child.i)
-        if found and found is not agent and found.entry and found.entry.kind == "country" and found.form != "capital":
-            return found
+        if found and found is not agent and found.entry and found.entry.kind in ("country", "organization"):
+            if found.form != "capital" or child.i in located:
+                return found
     # "Russian strategic bombers": the adjective may be parsed onto a neighbour; accept a country
     # adjective that directly precedes the agent span with only adjectives between.
     i = agent.tok_start - 1
@@ -152,7 +157,7 @@ def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMent
     while i >= 0 and doc[i].pos_ == "ADJ" and i not in by_token:
         i -= 1
     found = by_token.get(i)
-    if found and found.entry and found.entry.kind == "country" and found.form in ("adjective", "name", "alias"):
+    if found and found.entry and found.entry.kind in ("country", "organization") and found.form in ("adjective", "name", "alias"):
         return found
     return None
 

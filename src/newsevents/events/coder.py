@@ -24,8 +24,10 @@ _PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 _ARG_MODIFIERS = {"amod", "compound", "poss", "nmod", "appos", "det"}
 _PERSONAL = {"he", "she", "him", "her", "his", "hers"}
 _NONPERSONAL = {"it", "its", "they", "them", "their"}
-_GROUP_NOUNS = {"group", "organization", "organisation", "movement", "militia", "country", "government", "regime"}
+_GROUP_NOUNS = {"group", "organization", "organisation", "movement", "militia", "country", "kingdom", "republic", "bloc", "alliance"}
 _MAX_PAIRS = 4
+_TIME_ENTS = {"DATE", "TIME"}
+_FALLBACK_PREPS = (*DEFAULT_TARGET_PREPS, "from")
 
 
 @dataclass
@@ -42,23 +44,31 @@ class EventCandidate:
 
 
 class MentionIndex:
-    """Actor mentions of one document, looked up by token."""
+    """Actor mentions (and places, which stand for their country as a target) of one document, by token."""
 
-    def __init__(self, mentions: list[ActorMention]) -> None:
+    def __init__(self, mentions: list[ActorMention], places: list[ActorMention] = ()) -> None:
         self.mentions = mentions
         self.by_token: dict[int, ActorMention] = {}
         for m in mentions:
             for i in range(m.tok_start, m.tok_end):
                 self.by_token[i] = m
+        self.places: dict[int, ActorMention] = {}
+        for p in places:
+            for i in range(p.tok_start, p.tok_end):
+                self.places[i] = p
 
     def at(self, token: Token) -> ActorMention | None:
         return self.by_token.get(token.i)
 
-    def for_argument(self, token: Token) -> ActorMention | None:
-        """The actor an argument phrase denotes: at its head, among its modifiers, or a pronoun's antecedent."""
+    def for_argument(self, token: Token, allow_place: bool = False) -> ActorMention | None:
+        """The actor an argument phrase denotes: at its head, among its modifiers, or a pronoun's antecedent.
+
+        With `allow_place`, a phrase naming no actor but a place ("struck Mitiga airport", "shelled
+        villages near Aleppo") stands for the place's country, as city entries do in CAMEO dictionaries.
+        """
         found = self.at(token)
-        if found is not None:
-            return found if found.coded else None
+        if found is not None and found.coded:
+            return found
         if token.pos_ == "PRON" or (token.lower_ in _GROUP_NOUNS and any(c.lower_ == "the" for c in token.children)):
             return self._antecedent(token)
         frontier = [c for c in token.children if c.dep_ in _ARG_MODIFIERS or (c.dep_ == "prep" and c.lower_ == "of")]
@@ -68,8 +78,16 @@ class MentionIndex:
                 found = self.at(child)
                 if found is not None and found.coded:
                     return found
+                if child.dep_ == "poss" and child.pos_ == "PRON":
+                    found = self._antecedent(child)
+                    if found is not None:
+                        return found
                 next_frontier += [g for g in child.children if g.dep_ in _ARG_MODIFIERS or g.dep_ == "pobj"]
             frontier = next_frontier
+        if allow_place:
+            for tok in _phrase(token):
+                if tok.i in self.places:
+                    return self.places[tok.i]
         return None
 
     def _antecedent(self, token: Token) -> ActorMention | None:
@@ -91,6 +109,16 @@ class MentionIndex:
         return None
 
 
+def _phrase(head: Token) -> list[Token]:
+    """The tokens of a noun phrase without the clauses inside it, nearest first."""
+    out, stack = [], [head]
+    while stack:
+        tok = stack.pop(0)
+        out.append(tok)
+        stack += [c for c in tok.children if c.dep_ not in ("relcl", "acl", "ccomp", "advcl", "appos", "conj", "cc", "punct")]
+    return out
+
+
 def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> list[EventCandidate]:
     events: list[EventCandidate] = []
     consumed_nouns: set[int] = set()
@@ -99,10 +127,32 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
             events += _verb_events(token, index, lexicon, consumed_nouns)
     for token in sent:
         if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed_nouns:
-            trigger = lexicon.nouns.get(token.lemma_.lower())
+            trigger = noun_trigger(token, lexicon)
             if trigger is not None:
                 events += _noun_events(token, trigger.code, trigger.target_preps, index, lexicon)
-    return _dedupe(events)
+    return _drop_framing_statements(_dedupe(events), lexicon)
+
+
+def _drop_framing_statements(events: list[EventCandidate], lexicon: Lexicon) -> list[EventCandidate]:
+    """"X said Y attacked Z": keep the attack (reported by X), not a bare 010 statement by X."""
+    out = []
+    for e in events:
+        if e.code[:2] == "01" and e.trigger.lemma_.lower() in lexicon.reporting_verbs:
+            lo, hi = e.trigger.left_edge.i, e.trigger.right_edge.i
+            if any(o is not e and lo <= o.trigger.i <= hi and o.trigger.i != e.trigger.i for o in events):
+                continue
+        out.append(e)
+    return out
+
+
+def noun_trigger(noun: Token, lexicon: Lexicon):
+    """The lexicon entry for a noun, trying the two-word compound first ("hunger strike", "air strike")."""
+    for child in noun.children:
+        if child.dep_ == "compound" and child.i == noun.i - 1:
+            found = lexicon.nouns.get(f"{child.lemma_.lower()} {noun.lemma_.lower()}")
+            if found is not None:
+                return found
+    return lexicon.nouns.get(noun.lemma_.lower())
 
 
 def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: set[int]) -> list[EventCandidate]:
@@ -111,13 +161,13 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     dobj = next((c for c in children if c.dep_ in ("dobj", "obj")), None)
 
     code, pattern, trigger_end = None, None, verb.i + 1
+    target_groups: list[list[Token]] = []
     if lemma in lexicon.light_verbs and dobj is not None:
-        noun = lexicon.nouns.get(dobj.lemma_.lower())
+        noun = noun_trigger(dobj, lexicon)
         if noun is not None:
             consumed.add(dobj.i)
             code = noun.code
-            pattern = VerbPattern(code=code, target="prep")
-            target_heads = _prep_objects(dobj, noun.target_preps) or _prep_objects(verb, noun.target_preps)
+            target_groups = [_prep_objects(dobj, noun.target_preps), _prep_objects(verb, noun.target_preps)]
     if code is None:
         pattern = _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ()))
         if pattern is None:
@@ -126,16 +176,16 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
         particle = next((c for c in children if c.dep_ == "prt"), None)
         if pattern.particle and particle is not None:
             trigger_end = max(trigger_end, particle.i + 1)
-        target_heads = _target_heads(verb, children, dobj, pattern)
+        target_groups = _target_groups(verb, dobj, pattern)
 
     passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in children)
     if passive:
         source_heads = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        target_heads = [c for c in children if c.dep_ in _PASSIVE_SUBJ] or target_heads
+        target_groups = [[c for c in children if c.dep_ in _PASSIVE_SUBJ], *target_groups]
     else:
         source_heads = [c for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb)
 
-    return _pair_events(verb, trigger_end, code, source_heads, target_heads, index, lexicon, verb)
+    return _pair_events(verb, trigger_end, code, source_heads, target_groups, index, lexicon, verb)
 
 
 def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patterns) -> VerbPattern | None:
@@ -152,27 +202,34 @@ def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patte
     return None
 
 
-def _target_heads(verb: Token, children: list[Token], dobj: Token | None, pattern: VerbPattern) -> list[Token]:
+def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> list[list[Token]]:
+    """Where the target may be, most likely first; the first group that names an actor wins."""
     if pattern.target == "none":
         return []
     if pattern.prep:
-        return _prep_objects(verb, (pattern.prep,))
-    if pattern.target == "dobj" and dobj is not None and pattern.object is None:
-        return [dobj]
-    heads = _prep_objects(verb, DEFAULT_TARGET_PREPS)
-    if not heads and dobj is not None and pattern.object is not None:
-        heads = _prep_objects(dobj, DEFAULT_TARGET_PREPS)
-    if not heads and dobj is not None and pattern.target == "dobj":
-        heads = [dobj]
-    return heads
+        return [_prep_objects(verb, (pattern.prep,))]
+    groups: list[list[Token]] = []
+    if dobj is not None and pattern.target == "dobj" and pattern.object is None:
+        groups.append([dobj])
+    if dobj is not None:
+        groups.append(_prep_objects(dobj, (*DEFAULT_TARGET_PREPS, "of")))
+    groups.append(_prep_objects(verb, _FALLBACK_PREPS))
+    # "threatened to bury the YPG", "is due to travel to Erbil": the target of the dependent verb
+    for xcomp in (c for c in verb.children if c.dep_ == "xcomp"):
+        groups.append([c for c in xcomp.children if c.dep_ in ("dobj", "obj")] + _prep_objects(xcomp, DEFAULT_TARGET_PREPS))
+    # "discussed the crisis in a telephone call with X"
+    groups.append([g for p in _prep_objects(verb, ("in", "during", "at", "by")) for g in _prep_objects(p, ("with", "to", "between"))])
+    return [g for g in groups if g]
 
 
 def _prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
+    """Objects of the given prepositions under `head` (or under its particle: "strike back at X")."""
     out = []
+    holders = [head, *(c for c in head.children if c.dep_ in ("prt", "advmod"))]
     for prep in preps:
-        for child in head.children:
+        for child in (c for h in holders for c in h.children):
             if child.dep_ in ("prep", "agent", "dative") and child.lower_ == prep:
-                out += [g for g in child.children if g.dep_ == "pobj"]
+                out += [g for g in child.children if g.dep_ == "pobj" and g.ent_type_ not in _TIME_ENTS]
     return out
 
 
@@ -180,7 +237,7 @@ def _inherited_subject(verb: Token) -> list[Token]:
     """The subject a dependent verb shares with its governor (xcomp, conj) or the noun a relative clause modifies."""
     current = verb
     for _ in range(4):
-        if current.dep_ in ("xcomp", "conj", "advcl") and current.head is not current:
+        if current.dep_ in ("xcomp", "conj", "advcl", "acomp") and current.head.i != current.i:
             head = current.head
             subj = [c for c in head.children if c.dep_ in _SUBJ]
             if subj:
@@ -198,17 +255,17 @@ def _inherited_subject(verb: Token) -> list[Token]:
 def _noun_events(noun: Token, code: str, target_preps, index: MentionIndex, lexicon: Lexicon) -> list[EventCandidate]:
     source_heads = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
     source_heads += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
-    target_heads = _prep_objects(noun, tuple(target_preps))
+    target_groups = [_prep_objects(noun, tuple(target_preps)), _prep_objects(noun, ("in", "near", "around"))]
     sources = [m for m in (index.for_argument(h) for h in source_heads) if m is not None]
     if not sources:
         return []  # an event noun with nobody doing it ("the fight against terror") is not coded
     clause = _governing_verb(noun)
-    return _pair_events(noun, noun.i + 1, code, source_heads, target_heads, index, lexicon, clause)
+    return _pair_events(noun, noun.i + 1, code, source_heads, target_groups, index, lexicon, clause)
 
 
 def _governing_verb(token: Token) -> Token:
     current = token
-    while current.head is not current and current.pos_ not in ("VERB", "AUX"):
+    while current.head.i != current.i and current.pos_ not in ("VERB", "AUX"):
         current = current.head
     return current
 
@@ -222,29 +279,43 @@ def _expand(heads: list[Token]) -> list[Token]:
     return out
 
 
-def _pair_events(trigger, trigger_end, code, source_heads, target_heads, index, lexicon, clause) -> list[EventCandidate]:
+_RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
+
+
+def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index, lexicon, clause) -> list[EventCandidate]:
     sources = _resolve_all(_expand(source_heads), index)
-    targets = _resolve_all(_expand(target_heads), index)
+    targets: list[ActorMention] = []
+    used: list[Token] = []
+    # Actors anywhere in the target phrases first; a place standing for its country only when none is named.
+    for allow_place in (False, True):
+        for group in target_groups:
+            targets = [t for t in _resolve_all(_expand(group), index, allow_place) if not any(_same_actor(t, s) for s in sources)]
+            if targets:
+                used = group
+                break
+        if targets:
+            break
     if not sources and not targets:
         return []
     modality, attributed = modality_of(trigger, lexicon, index)
+    pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
+    if not targets and len(sources) > 1 and code[:2] in _RECIPROCAL_ROOTS:
+        # "Saudi Arabia and Egypt signed agreements": each party acts toward the other
+        pairs = [(s, t) for s in sources for t in sources if s is not t]
     out = []
-    for source in sources or [None]:
-        for target in targets or [None]:
-            if source is not None and target is not None and _same_actor(source, target):
-                continue
-            out.append(
-                EventCandidate(trigger, trigger_end, code, source, target, modality, attributed, clause, list(target_heads))
-            )
-            if len(out) >= _MAX_PAIRS:
-                return out
+    for source, target in pairs:
+        if source is not None and target is not None and _same_actor(source, target):
+            continue
+        out.append(EventCandidate(trigger, trigger_end, code, source, target, modality, attributed, clause, list(used)))
+        if len(out) >= _MAX_PAIRS:
+            break
     return out
 
 
-def _resolve_all(heads: list[Token], index: MentionIndex) -> list[ActorMention]:
+def _resolve_all(heads: list[Token], index: MentionIndex, allow_place: bool = False) -> list[ActorMention]:
     out: list[ActorMention] = []
     for head in heads:
-        mention = index.for_argument(head)
+        mention = index.for_argument(head, allow_place)
         if mention is not None and mention not in out:
             out.append(mention)
     return out

@@ -27,7 +27,7 @@ def _governors(trigger: Token) -> list[Token]:
     """The trigger and the heads above it, up to the root of the sentence."""
     chain = [trigger]
     current = trigger
-    while current.head is not current and current.dep_ in _CHAIN_DEPS and len(chain) < 12:
+    while current.head.i != current.i and current.dep_ in _CHAIN_DEPS and len(chain) < 12:
         current = current.head
         chain.append(current)
     return chain
@@ -40,7 +40,7 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
     clause: list[Token] = []
     for tok in chain:
         clause.append(tok)
-        if tok is not trigger and tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("xcomp", "conj", "aux"):
+        if tok.i != trigger.i and tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("xcomp", "conj", "aux"):
             break
 
     attributed = None
@@ -65,7 +65,7 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
 
     for tok in clause:
         for child in tok.children:
-            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no" and tok is trigger):
+            if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no" and tok.i == trigger.i):
                 return "negated", attributed
     for tok in clause:
         for child in tok.children:

@@ -74,7 +74,7 @@ def _unit(ent: Span) -> str | None:
         return "money"
     head: Token = ent.root
     if head.dep_ in ("nummod", "quantmod") or head.head.pos_ in ("NOUN", "PROPN"):
-        noun = head.head if head.head is not head else head
+        noun = head.head if head.head.i != head.i else head
         if noun.pos_ in ("NOUN", "PROPN") and noun.i >= ent.end - 1:
             return noun.lemma_.lower()
     if head.pos_ == "NOUN":

@@ -37,17 +37,17 @@ def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str]) -> list[Pla
     spans = _recognise(doc, gazetteer)
     # Resolve unambiguous names first: they tell what the article is about, as actors do.
     context = Counter(focus)
-    resolved: list[tuple[int, int, int, int, str, str, list[GeoEntry]]] = []
-    for start, end, t0, t1, text, lookup in spans:
-        candidates = gazetteer.lookup(lookup)
+    resolved: list[tuple[int, int, int, int, str, bool, list[GeoEntry]]] = []
+    for start, end, t0, t1, text, region in spans:
+        candidates = gazetteer.lookup(text)
         if candidates:
-            resolved.append((start, end, t0, t1, text, lookup, candidates))
+            resolved.append((start, end, t0, t1, text, region, candidates))
             if len({c.country for c in candidates}) == 1:
                 context[candidates[0].country] += 1
     out = []
-    for start, end, t0, t1, text, lookup, candidates in resolved:
+    for start, end, t0, t1, text, region, candidates in resolved:
         best = max(candidates, key=lambda c: _score(c, context))
-        feature = "region" if _region_suffix(text) and best.feature == "city" else best.feature
+        feature = "region" if region and best.feature == "city" else best.feature
         place = Place(text, start, end, best.name, best.country, best.lat, best.lon, feature, best.geonames_id)
         out.append(PlaceMention(start, end, t0, t1, place))
     return out
@@ -58,8 +58,12 @@ def _score(entry: GeoEntry, context: Counter[str]) -> float:
     return (4.0 * math.log1p(in_context)) + (3.0 if entry.feature == "country" else 0.0) + math.log10(entry.population + 10)
 
 
-def _region_suffix(text: str) -> bool:
-    return text.lower().split()[-1] in _REGION_WORDS
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+               "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+
+def _is_time_word(tok: Token) -> bool:
+    return tok.lower_ in _TIME_WORDS or tok.ent_type_ in ("DATE", "TIME")
 
 
 def _strip(tokens: list[Token]) -> list[Token]:
@@ -85,10 +89,10 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         tail = ent[-1] if ent[-1].lower_ in _GENERIC_TAIL else None
         if tail is None and ent.end < len(doc) and doc[ent.end].lower_ in _GENERIC_TAIL:
             tail = doc[ent.end]
-        last = tail if tail is not None else tokens[-1]
-        start, end = tokens[0].idx, last.idx + len(last)
-        lookup = doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])]
-        out.append((start, end, tokens[0].i, last.i + 1, doc.text[start:end], lookup))
+        # the span is the name alone ("Hama" in "Hama province"); the region word sets the feature
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        region = tail is not None and tail.lower_ in _REGION_WORDS
+        out.append((start, end, tokens[0].i, tokens[-1].i + 1, doc.text[start:end], region))
         covered.update(range(ent.start, ent.end))
     # Names the NER missed: a capitalised proper noun run right after a locative preposition.
     for tok in doc:
@@ -98,14 +102,22 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         if i < len(doc) and doc[i].lower_ == "the":
             i += 1
         j = i
-        while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and j not in covered:
+        while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and j not in covered and not _is_time_word(doc[j]):
             j += 1
         if j == i or j - i > 4:
             continue
         text = doc[i:j].text
         if not re.match(r"^[A-Z]", text) or not gazetteer.lookup(text):
             continue
-        out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, text))
+        region = j < len(doc) and doc[j].lower_ in _REGION_WORDS
+        out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, region))
         covered.update(range(i, j))
+    # One sense per document: a name recognised as a place once is a place wherever else it stands
+    # (the NER often tags a town as an organisation when it is a verb's object: "retook Palmyra").
+    names = {text for *_, text, _region in out if " " not in text}
+    for tok in doc:
+        if tok.text in names and tok.i not in covered and tok.dep_ not in _SUBJECT_DEPS:
+            out.append((tok.idx, tok.idx + len(tok), tok.i, tok.i + 1, tok.text, False))
+            covered.add(tok.i)
     out.sort()
     return out

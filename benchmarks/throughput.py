@@ -1,0 +1,80 @@
+"""Throughput of `extract` against bare spaCy `nlp.pipe` on the same texts, in one run, on one core.
+
+    .venv/bin/python benchmarks/throughput.py [--articles 500] [--corpus DIR]
+
+The corpus defaults to ../shared/corpus/seeds (else the bundled sample), repeated to the article count.
+Each article gets a unique suffix line so no stage can reuse work between copies. Prints articles/s and
+words/s for both, and their ratio (target: >= 0.8, i.e. everything beyond the parse costs at most a quarter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--corpus", default=None)
+    parser.add_argument("--rounds", type=int, default=2, help="timed rounds of each; the best is reported")
+    args = parser.parse_args()
+
+    from newsevents.ingest.readers import iter_documents
+    from newsevents.model import Article, RawDocument
+    from newsevents.pipeline import Pipeline
+
+    corpus = args.corpus or str(ROOT.parent / "shared" / "corpus" / "seeds")
+    if not Path(corpus).is_dir():
+        corpus = str(ROOT / "samples" / "articles")
+    base = [d for d in iter_documents([corpus]) if isinstance(d, RawDocument)]
+    raws = []
+    for i in range(args.articles):
+        d = base[i % len(base)]
+        raws.append(RawDocument(origin=f"{d.origin}#{i}", content=d.content + f"\n\nCopy {i} of the article.", kind=d.kind, path=d.path))
+
+    pipeline = Pipeline()  # loads model, knowledge base, lexicon and gazetteer before timing
+    articles = [a for a in pipeline.process(raws[: len(base)]) if isinstance(a, Article)]  # warm-up
+    clean_texts = []
+    from newsevents.ingest.clean import clean_document
+
+    for raw in raws:
+        cleaned = clean_document(raw)
+        clean_texts.append(cleaned.text if isinstance(cleaned, Article) else "")
+    words = sum(len(t.split()) for t in clean_texts)
+
+    def run_bare() -> float:
+        start = time.perf_counter()
+        for _ in pipeline.nlp.pipe(clean_texts, batch_size=32):
+            pass
+        return time.perf_counter() - start
+
+    def run_extract() -> tuple[float, int]:
+        start = time.perf_counter()
+        n_events = 0
+        for item in pipeline.process(raws):
+            if isinstance(item, Article):
+                n_events += len(item.events)
+        return time.perf_counter() - start, n_events
+
+    bare = min(run_bare() for _ in range(args.rounds))
+    results = [run_extract() for _ in range(args.rounds)]
+    full, n_events = min(results)
+
+    n = len(raws)
+    print(f"corpus: {corpus} repeated to {n} articles, {words:,} words (clean text); one core")
+    print(f"bare nlp.pipe : {n / bare:8.1f} articles/s {words / bare:10,.0f} words/s  ({bare:.2f} s)")
+    print(f"extract       : {n / full:8.1f} articles/s {words / full:10,.0f} words/s  ({full:.2f} s, {n_events} events)")
+    print(f"ratio extract/bare: {bare / full:.3f}  (target >= 0.8)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
