@@ -31,10 +31,17 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 
 def is_english(text: str) -> bool:
-    """Cheap language check: English prose is about 40% stop words; other languages far fewer."""
-    words = [w.lower() for w in _WORD.findall(text[:5000])]
+    """Cheap language check: English prose is about 40% stop words, other languages far fewer.
+
+    Too short a text to judge (under 20 words) counts as English when it is written in Latin letters.
+    """
+    sample = text[:5000]
+    words = [w.lower() for w in _WORD.findall(sample)]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters == 0 or sum(len(w) for w in words) < 0.5 * letters:
+        return False
     if len(words) < 20:
-        return len(words) > 0 and sum(w in STOP_WORDS for w in words) / len(words) >= 0.15
+        return True
     return sum(w in STOP_WORDS for w in words) / len(words) >= 0.2
 
 

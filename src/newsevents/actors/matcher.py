@@ -7,6 +7,7 @@ starts with a capital ("Turkey", "Chad", "Jordan") must start with a capital in 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import ahocorasick
@@ -15,6 +16,7 @@ from newsevents.actors.kb import Alias, KnowledgeBase
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-", "‐": "-"})
 _KIND_RANK = {"person": 0, "organization": 1, "country": 2, "agent": 3}
+_NEGATING_PREFIX = re.compile(r"(?:^|[^a-z])(?:post|anti|pro|ex|non|neo|pan)$")
 
 
 def fold(text: str) -> str:
@@ -54,6 +56,8 @@ class AliasMatcher:
             start, end = end_idx - length + 1, end_idx + 1
             if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
                 continue
+            if start > 1 and folded[start - 1] == "-" and _NEGATING_PREFIX.search(folded, 0, start - 1):
+                continue  # "post-Soviet", "anti-Assad": about the actor, not the actor
             surface = text[start:end]
             for alias in aliases:
                 if _case_ok(alias.text, surface):

@@ -28,6 +28,7 @@ _GROUP_NOUNS = {"group", "organization", "organisation", "movement", "militia", 
 _MAX_PAIRS = 4
 _TIME_ENTS = {"DATE", "TIME"}
 _FALLBACK_PREPS = (*DEFAULT_TARGET_PREPS, "from")
+_LOCATIVE_PREPS = ("in", "near", "around", "outside", "inside", "across")
 
 
 @dataclass
@@ -286,6 +287,10 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
     sources = _resolve_all(_expand(source_heads), index)
     targets: list[ActorMention] = []
     used: list[Token] = []
+    if code[:2] >= "14" and trigger.pos_ == "VERB":
+        # material conflict against an unnamed object somewhere ("struck an airport in Tripoli"):
+        # the place's country is the target, as in the CAMEO dictionaries' city entries
+        target_groups = [*target_groups, _prep_objects(trigger, _LOCATIVE_PREPS)]
     # Actors anywhere in the target phrases first; a place standing for its country only when none is named.
     for allow_place in (False, True):
         for group in target_groups:

