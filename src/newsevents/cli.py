@@ -181,7 +181,8 @@ def _print_summary(store, args: argparse.Namespace, read: int, skipped: int, eve
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(stderr=True) if not sys.stdout.isatty() else Console()
+    # the summary goes to the terminal, or to stderr when stdout is a pipe or a file
+    console = Console() if sys.stdout.isatty() else Console(stderr=True, soft_wrap=True)
     totals = store.stats()
     console.print(
         f"[bold]newsevents ingest[/bold]: {read} articles read, {store.added} stored "

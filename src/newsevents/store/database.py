@@ -49,7 +49,7 @@ CREATE TABLE IF NOT EXISTS events (
     location_feature VARCHAR, location_geonames_id BIGINT, location_text VARCHAR, location_start INTEGER, location_end INTEGER,
     quantities JSON
 );
-CREATE TABLE IF NOT EXISTS ingest_errors (origin VARCHAR, reason VARCHAR, at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS ingest_errors (origin VARCHAR, reason VARCHAR, recorded_at TIMESTAMP);
 """
 
 _ACTOR_SIDES = ("source", "target")
@@ -80,8 +80,15 @@ class Store:
         self.added = 0  # articles written by this connection
         self.skipped_existing = 0  # articles not written because the database already had them
         if not read_only:
+            tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            if tables and "meta" not in tables:
+                self.con.close()
+                raise StoreError(f"{self.path} is not a newsevents database")
             self.con.execute(_DDL)
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            self.con.execute(
+                "INSERT INTO meta SELECT 'schema_version', ? WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'schema_version')",
+                [str(SCHEMA_VERSION)],
+            )
         self._check_version()
 
     def _check_version(self) -> None:
@@ -90,6 +97,7 @@ class Store:
         except duckdb.CatalogException as exc:
             raise StoreError(f"{self.path} is not a newsevents database") from exc
         if row is None or int(row[0]) != SCHEMA_VERSION:
+            self.con.close()
             raise StoreError(f"{self.path} has schema version {row and row[0]}, this newsevents reads version {SCHEMA_VERSION}")
 
     def __enter__(self) -> "Store":
@@ -138,7 +146,7 @@ class Store:
                 self._insert("places", [r for a in new for r in _place_rows(a)])
                 self._insert("events", [r for a in new for r in _event_rows(a)])
             if errors:
-                self._insert("ingest_errors", [{"origin": e.origin, "reason": e.reason, "at": now} for e in errors])
+                self._insert("ingest_errors", [{"origin": e.origin, "reason": e.reason, "recorded_at": now} for e in errors])
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
@@ -189,7 +197,8 @@ class Store:
             where.append("date <= CAST(? AS DATE)")
             params.append(until)
         sql = (
-            "SELECT e.id, e.date, e.source_code, e.source_name, e.cameo, e.cameo_name, e.target_code, e.target_name,"
+            "SELECT e.id, e.date, e.source_code, e.source_name, e.source_country, e.cameo, e.cameo_name,"
+            " e.target_code, e.target_name, e.target_country,"
             " e.modality, e.goldstein, e.quad_class, e.plover, e.location_name, e.location_country,"
             " e.attributed_name, e.trigger_text, a.outlet, a.title, e.article_id, e.sentence"
             " FROM events e JOIN articles a ON a.id = e.article_id"
