@@ -129,7 +129,7 @@ class Pipeline:
         entry = self.kb.country(place.place.country)
         if entry is None:
             return None
-        return ActorMention(place.start, place.end, place.tok_start, place.tok_end, entry, "place", None, doc.text[place.start : place.end])
+        return ActorMention(place.start, place.end, place.tok_start, place.tok_end, entry, "place", None, place.place.text)
 
     def _event(self, article: Article, sent: Span, cand: EventCandidate, dates: list[DateMention], places: list[PlaceMention], published: date | None) -> Event:
         clause = _clause_tokens(cand.clause, cand.trigger)

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from newsevents.actors.kb import Alias, Entry, load_kb
 from newsevents.actors.matcher import AliasMatcher
 from newsevents.model import Actor
+from newsevents.nlp.model import text_of
 
 _MODIFIER_DEPS = {"amod", "compound", "poss", "nmod", "nummod", "det", "case", "npadvmod"}
 
@@ -70,7 +71,7 @@ def _matcher() -> AliasMatcher:
 
 def find_actors(doc: Doc) -> list[ActorMention]:
     """All actor mentions in a parsed document, left to right, without overlaps."""
-    text = doc.text
+    text = text_of(doc)
     mentions: list[ActorMention] = []
     for match in _matcher().find(text):
         span = doc.char_span(match.start, match.end, alignment_mode="expand")
@@ -85,7 +86,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
 
 
 def _mention(span: Span, start: int, end: int, alias: Alias) -> ActorMention:
-    return ActorMention(start, end, span.start, span.end, alias.entry, alias.form, alias.sector, span.doc.text[start:end])
+    return ActorMention(start, end, span.start, span.end, alias.entry, alias.form, alias.sector, text_of(span.doc)[start:end])
 
 
 def _add_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
@@ -96,7 +97,7 @@ def _add_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
             surnames.setdefault(m.text.split()[-1], m.entry)
     if not surnames:
         return mentions
-    covered = bytearray(len(doc.text))
+    covered = bytearray(len(text_of(doc)))
     for m in mentions:
         covered[m.start : m.end] = b"\x01" * (m.end - m.start)
     first_seen = {entry.id: min(m.start for m in mentions if m.entry is entry) for entry in surnames.values()}
@@ -127,7 +128,7 @@ def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
         end = max(country.end, m.end)
         merged[id(m)] = replace(
             country, start=start, end=end, tok_start=min(country.tok_start, m.tok_start),
-            tok_end=max(country.tok_end, m.tok_end), form="composite", sector=m.entry.sector, text=doc.text[start:end],
+            tok_end=max(country.tok_end, m.tok_end), form="composite", sector=m.entry.sector, text=text_of(doc)[start:end],
         )
         dropped.add(id(country))
     return [merged.get(id(m), m) for m in mentions if id(m) not in dropped]
@@ -163,7 +164,7 @@ def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMent
 
 
 def _unknown_entities(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
-    covered = bytearray(len(doc.text))
+    covered = bytearray(len(text_of(doc)))
     for m in mentions:
         covered[m.start : m.end] = b"\x01" * (m.end - m.start)
     out = []
@@ -174,5 +175,5 @@ def _unknown_entities(doc: Doc, mentions: list[ActorMention]) -> list[ActorMenti
         if not tokens:
             continue
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        out.append(ActorMention(start, end, tokens[0].i, tokens[-1].i + 1, None, "ner", None, doc.text[start:end]))
+        out.append(ActorMention(start, end, tokens[0].i, tokens[-1].i + 1, None, "ner", None, text_of(doc)[start:end]))
     return out

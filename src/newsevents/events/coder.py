@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 from newsevents.actors.resolve import ActorMention
 from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, VerbPattern
 from newsevents.events.modality import modality_of
+from newsevents.nlp.model import text_of
 
 _SUBJ = ("nsubj", "csubj")
 _PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
@@ -93,7 +94,7 @@ class MentionIndex:
 
     def _antecedent(self, token: Token) -> ActorMention | None:
         word = token.lower_
-        paragraph_start = token.doc.text.rfind("\n\n", 0, token.idx)
+        paragraph_start = text_of(token.doc).rfind("\n\n", 0, token.idx)
         wants_person = word in _PERSONAL
         for m in reversed(self.mentions):
             if m.start >= token.idx:

