@@ -109,7 +109,8 @@ class Pipeline:
         published = date.fromisoformat(article.published) if article.published else None
         mentions = find_actors(doc)
         focus = Counter(e.country for m in mentions if m.entry and (e := m.to_actor(published)).country)
-        places = find_places(doc, self.gazetteer, focus)
+        named_actors = {i for m in mentions if m.entry and m.entry.kind in ("organization", "person") for i in range(m.tok_start, m.tok_end)}
+        places = find_places(doc, self.gazetteer, focus, named_actors)
         article.places = [p.place for p in places]
         # a named entity the KB does not know and that is a place is not an actor
         place_chars = {i for p in places for i in range(p.start, p.end)}

@@ -86,10 +86,12 @@ class MentionIndex:
                         return found
                 next_frontier += [g for g in child.children if g.dep_ in _ARG_MODIFIERS or g.dep_ == "pobj"]
             frontier = next_frontier
-        if allow_place:
-            for tok in _phrase(token):
-                if tok.i in self.places:
-                    return self.places[tok.i]
+        return self.place_in(token) if allow_place else None
+
+    def place_in(self, token: Token) -> ActorMention | None:
+        for tok in _phrase(token):
+            if tok.i in self.places:
+                return self.places[tok.i]
         return None
 
     def _antecedent(self, token: Token) -> ActorMention | None:
@@ -257,7 +259,7 @@ def _inherited_subject(verb: Token) -> list[Token]:
 def _noun_events(noun: Token, code: str, target_preps, index: MentionIndex, lexicon: Lexicon) -> list[EventCandidate]:
     source_heads = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
     source_heads += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
-    target_groups = [_prep_objects(noun, tuple(target_preps)), _prep_objects(noun, ("in", "near", "around"))]
+    target_groups = [_prep_objects(noun, tuple(target_preps))]
     sources = [m for m in (index.for_argument(h) for h in source_heads) if m is not None]
     if not sources:
         return []  # an event noun with nobody doing it ("the fight against terror") is not coded
@@ -288,10 +290,6 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
     sources = _resolve_all(_expand(source_heads), index)
     targets: list[ActorMention] = []
     used: list[Token] = []
-    if code[:2] >= "14" and trigger.pos_ == "VERB":
-        # material conflict against an unnamed object somewhere ("struck an airport in Tripoli"):
-        # the place's country is the target, as in the CAMEO dictionaries' city entries
-        target_groups = [*target_groups, _prep_objects(trigger, _LOCATIVE_PREPS)]
     # Actors anywhere in the target phrases first; a place standing for its country only when none is named.
     for allow_place in (False, True):
         for group in target_groups:
@@ -301,6 +299,14 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
                 break
         if targets:
             break
+    if not targets and code[:2] >= "14":
+        # material conflict against an unnamed object somewhere ("struck an airport in Tripoli"): the
+        # place's country is the target, as in CAMEO dictionaries' city entries; only a place counts here
+        for head in (*_prep_objects(trigger, _LOCATIVE_PREPS), *(c for c in trigger.children if c.dep_ in ("advmod", "npadvmod"))):
+            place = index.place_in(head)
+            if place is not None and not any(_same_actor(place, s) for s in sources):
+                targets, used = [place], [head]
+                break
     if not sources and not targets:
         return []
     modality, attributed = modality_of(trigger, lexicon, index)
@@ -331,11 +337,18 @@ def _same_actor(a: ActorMention, b: ActorMention) -> bool:
     return a is b or (a.entry is b.entry and a.sector == b.sector)
 
 
+def _actor_key(m: ActorMention | None):
+    if m is None:
+        return None
+    return (m.entry.id if m.entry else m.text, m.sector, m.start if m.form != "place" else None)
+
+
 def _dedupe(events: list[EventCandidate]) -> list[EventCandidate]:
     seen = set()
     out = []
     for e in events:
-        key = (e.trigger.i, e.code, id(e.source), id(e.target))
+        # two places in one country as targets are one target: the country
+        key = (e.trigger.i, e.code, _actor_key(e.source), _actor_key(e.target))
         if key not in seen:
             seen.add(key)
             out.append(e)

@@ -35,8 +35,10 @@ class PlaceMention:
     place: Place
 
 
-def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str]) -> list[PlaceMention]:
-    spans = _recognise(doc, gazetteer)
+def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str], not_places: set[int] = frozenset()) -> list[PlaceMention]:
+    """Places in `doc`; `focus` counts the countries its actors belong to, `not_places` are token
+    indices of names known to be actors other than countries ("Taliban", "Hezbollah")."""
+    spans = [s for s in _recognise(doc, gazetteer) if not any(i in not_places for i in range(s[2], s[3]))]
     # Resolve unambiguous names first: they tell what the article is about, as actors do.
     context = Counter(focus)
     resolved: list[tuple[int, int, int, int, str, bool, list[GeoEntry]]] = []
