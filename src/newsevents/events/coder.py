@@ -138,9 +138,11 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
 
 
 def _drop_framing_statements(events: list[EventCandidate], lexicon: Lexicon) -> list[EventCandidate]:
-    """"X said Y attacked Z": keep the attack (reported by X), not a bare 010 statement by X."""
+    """Statements need an addressee; and for "X told Y that Z attacked W", keep the attack (reported by X)."""
     out = []
     for e in events:
+        if e.code[:2] == "01" and e.target is None:
+            continue  # "X said ..." to nobody in particular is not an interaction between actors
         if e.code[:2] == "01" and e.trigger.lemma_.lower() in lexicon.reporting_verbs:
             lo, hi = e.trigger.left_edge.i, e.trigger.right_edge.i
             if any(o is not e and lo <= o.trigger.i <= hi and o.trigger.i != e.trigger.i for o in events):

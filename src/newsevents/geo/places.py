@@ -43,18 +43,15 @@ def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str], not_places:
     context = Counter(focus)
     resolved: list[tuple[int, int, int, int, str, bool, list[GeoEntry]]] = []
     for start, end, t0, t1, text, region in spans:
-        candidates = gazetteer.lookup(text)
+        # A small town abroad is more often a common word or a person ("the West", "Kurram") than the
+        # place meant; small places count only inside the countries the article's actors are from.
+        candidates = [c for c in gazetteer.lookup(text) if c.population >= _SMALL_PLACE or focus.get(c.country)]
         if candidates:
             resolved.append((start, end, t0, t1, text, region, candidates))
             if len({c.country for c in candidates}) == 1:
                 context[candidates[0].country] += 1
     out = []
     for start, end, t0, t1, text, region, candidates in resolved:
-        # A small town abroad is more often a common word or a person ("the West", "Kurram") than the
-        # place meant; small places count only inside the countries the article is about.
-        candidates = [c for c in candidates if c.population >= _SMALL_PLACE or context.get(c.country)]
-        if not candidates:
-            continue
         best = max(candidates, key=lambda c: _score(c, context))
         feature = "region" if region and best.feature == "city" else best.feature
         place = Place(text, start, end, best.name, best.country, best.lat, best.lon, feature, best.geonames_id)
