@@ -112,3 +112,15 @@ def test_byline_and_dateline_shapes():
     assert looks_like_byline("By Aymenn Al-Tamimi, The Daily Beast–")
     assert parse_byline("By Aymenn Al-Tamimi, The Daily Beast–") == (["Aymenn Al-Tamimi"], "The Daily Beast")
     assert not looks_like_byline("By the end of the week the rebels had withdrawn from the town.")
+
+
+def test_language_vote():
+    from newsevents.pipeline import is_english
+
+    assert is_english("Iraq's national security advisor met with Syrian President Bashar Assad Tuesday to discuss "
+                      "efforts to counter Islamic State militants, Reuters reported.")
+    assert is_english("Donald Trump visited Moscow. Trump met officials.")
+    assert not is_english("Les forces turques ont frappé mardi des positions du PKK près de Qandil, dans le nord de l’Irak, "
+                          "a déclaré l’armée dans un communiqué publié après une réunion du conseil de sécurité.")
+    assert not is_english("Die türkische Armee hat am Dienstag Stellungen der PKK im Nordirak angegriffen, teilte das Militär mit.")
+    assert not is_english("Москва заявила о новых ударах по позициям боевиков в Сирии и Ираке на этой неделе")

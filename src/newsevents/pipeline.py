@@ -7,9 +7,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.actors.kb import load_kb
@@ -27,22 +27,38 @@ from newsevents.nlp.model import MAX_CHARS, load_nlp
 
 BATCH_SIZE = 32
 _NESTED_CLAUSES = {"ccomp", "advcl", "relcl", "parataxis", "csubj"}
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD = re.compile(r"[^\W\d_]+")
+_VOTING_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "pl", "tr")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> dict[str, frozenset[str]]:
+    """Stop-word lists that spaCy ships, for a vote on the language of a text."""
+    import importlib
+
+    lists = {}
+    for lang in _VOTING_LANGUAGES:
+        try:
+            lists[lang] = frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+        except ImportError:  # a language spaCy dropped: the vote goes on without it
+            continue
+    return lists
 
 
 def is_english(text: str) -> bool:
-    """Cheap language check: English prose is about 40% stop words, other languages far fewer.
-
-    Too short a text to judge (under 20 words) counts as English when it is written in Latin letters.
-    """
+    """Whether a text is English: its words are more often English stop words than those of
+    nine other languages news comes in. Too short a text to judge counts as English when it is
+    written in Latin letters."""
     sample = text[:5000]
-    words = [w.lower() for w in _WORD.findall(sample)]
     letters = sum(ch.isalpha() for ch in sample)
+    words = [w.lower() for w in _WORD.findall(sample)]
     if letters == 0 or sum(len(w) for w in words) < 0.5 * letters:
-        return False
-    if len(words) < 20:
+        return False  # mostly non-Latin script
+    if len(words) < 8:
         return True
-    return sum(w in STOP_WORDS for w in words) / len(words) >= 0.2
+    hits = {lang: sum(w in stops for w in words) for lang, stops in _stop_words().items()}
+    english = hits.pop("en")
+    return english > 0 and english >= max(hits.values(), default=0)
 
 
 class Pipeline:

@@ -74,6 +74,7 @@ class MentionIndex:
         if token.pos_ == "PRON" or (token.lower_ in _GROUP_NOUNS and any(c.lower_ == "the" for c in token.children)):
             return self._antecedent(token)
         frontier = [c for c in token.children if c.dep_ in _ARG_MODIFIERS or (c.dep_ == "prep" and c.lower_ == "of")]
+        possessors: list[Token] = []
         for _ in range(2):
             next_frontier = []
             for child in frontier:
@@ -81,11 +82,15 @@ class MentionIndex:
                 if found is not None and found.coded:
                     return found
                 if child.dep_ == "poss" and child.pos_ == "PRON":
-                    found = self._antecedent(child)
-                    if found is not None:
-                        return found
+                    possessors.append(child)
                 next_frontier += [g for g in child.children if g.dep_ in _ARG_MODIFIERS or g.dep_ == "pobj"]
             frontier = next_frontier
+        # "its aircraft": the possessor, but only when the phrase names no actor itself
+        # ("his Iraqi counterpart Haider al-Abadi" is Iraq's, not the speaker's)
+        for pronoun in possessors:
+            found = self._antecedent(pronoun)
+            if found is not None:
+                return found
         return self.place_in(token) if allow_place else None
 
     def place_in(self, token: Token) -> ActorMention | None:
