@@ -40,6 +40,7 @@ def test_modalities(extract):
         "Russia could strike ISIS in Libya.": "hypothetical",
         "Russia plans to strike ISIS in Libya.": "intended",
         "Russia will strike ISIS in Libya.": "intended",
+        "Russia is going to strike ISIS in Libya.": "intended",
         "The Kremlin said that Russian jets had bombed ISIS in Syria.": "reported",
         "Russian jets bombed ISIS in Syria.": "asserted",
     }

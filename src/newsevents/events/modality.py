@@ -58,8 +58,8 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
                     if attributed:
                         break
             break
-        if lemma in lexicon.intent_verbs and child_of.dep_ == "xcomp":
-            intended = True
+        if child_of.dep_ == "xcomp" and (lemma in lexicon.intent_verbs or (lemma == "go" and tok.tag_ == "VBG")):
+            intended = True  # "plans to strike", "is going to strike"
     attributed = attributed or _according_to(trigger, index)
     reported = reported or attributed is not None
 
@@ -79,8 +79,6 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
     for tok in clause:
         for child in tok.children:
             if child.dep_ == "aux" and child.lower_ in _FUTURE_MODALS:
-                return "intended", attributed
-            if child.dep_ == "aux" and child.lower_ == "going" or (child.lower_ == "going" and child.dep_ == "aux"):
                 return "intended", attributed
     if intended:
         return "intended", attributed

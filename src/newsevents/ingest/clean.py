@@ -169,47 +169,40 @@ def _clean_text(raw: RawDocument, content: str, from_html: bool) -> Article | In
 
 
 def _remove_junk_neighbourhoods(lines: list[str], keep: list[bool], removed: set[int]) -> None:
-    """Remove fragments and appeals that stand next to junk in the head or tail of the page.
+    """Remove fragments and appeals that stand next to junk at the head or tail of the page.
 
     Such lines (captions, "Pixabay", a donation paragraph) cannot be told from content on their own;
-    standing among furniture, outside the run of article paragraphs, they can.
+    standing among furniture, outside the run of article paragraphs, they can. Repeated until nothing
+    changes, since each removal can expose a neighbour.
     """
     nonempty = [i for i, line in enumerate(lines) if line and keep[i]]
-    paragraphs = [i for i in nonempty if i not in removed and not _is_fragment(lines[i]) and len(lines[i].split()) >= 12]
-    if not paragraphs:
-        return
-    first_par, last_par = paragraphs[0], paragraphs[-1]
     changed = True
     while changed:
         changed = False
+        paragraphs = [i for i in nonempty if i not in removed and not _is_fragment(lines[i]) and len(lines[i].split()) >= 12]
+        if not paragraphs:
+            return
+        first_par, last_par = paragraphs[0], _last_article_paragraph(lines, paragraphs)
         live = [i for i in nonempty if i not in removed]
         for pos, i in enumerate(live):
-            prev_junk = pos == 0 or live[pos - 1] - 1 in removed or _gap_has_junk(live[pos - 1], i, removed)
-            next_junk = pos == len(live) - 1 or _gap_has_junk(i, live[pos + 1], removed)
-            in_margin = i < first_par or i > last_par
-            line = lines[i]
-            if in_margin and _is_fragment(line) and (prev_junk or next_junk):
+            junk_before = pos == 0 or _gap_has_junk(live[pos - 1], i, removed)
+            junk_after = pos == len(live) - 1 or _gap_has_junk(i, live[pos + 1], removed)
+            at_edge = i <= first_par or i >= last_par
+            if at_edge and (junk_before or junk_after) and (_is_fragment(lines[i]) or _is_appeal(lines[i])):
                 removed.add(i)
                 changed = True
-            elif _is_appeal(line) and (prev_junk or next_junk) and (i > last_par - 1 or i < first_par + 1 or in_margin):
-                removed.add(i)
-                changed = True
-        if changed:
-            kept = [i for i in nonempty if i not in removed and not _is_fragment(lines[i]) and len(lines[i].split()) >= 12]
-            if not kept:
-                return
-            first_par, last_par = kept[0], _last_article_paragraph(lines, kept, removed)
 
 
 def _gap_has_junk(a: int, b: int, removed: set[int]) -> bool:
     return any(j in removed for j in range(a + 1, b))
 
 
-def _last_article_paragraph(lines: list[str], kept: list[int], removed: set[int]) -> int:
-    for i in reversed(kept):
+def _last_article_paragraph(lines: list[str], paragraphs: list[int]) -> int:
+    """The last paragraph that is not an appeal to readers."""
+    for i in reversed(paragraphs):
         if not _is_appeal(lines[i]):
             return i
-    return kept[-1]
+    return paragraphs[-1]
 
 
 def _join_paragraphs(lines: list[str]) -> str:
