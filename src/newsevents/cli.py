@@ -32,14 +32,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsevents",
         description="Turn news articles into coded event data: who did what to whom, when, where, how sure, "
         "and according to whom (CAMEO + PLOVER), fully offline.",
-        epilog="Run `newsevents COMMAND --help` for a command's options. Docs: README.md and docs/schema.md.",
+        epilog="Run `newsevents COMMAND --help` for a command's options. Docs: README.md and docs/schema.md. "
+        "Exit codes: 0 every input processed, 1 some inputs skipped (each named on stderr), 2 usage error.",
     )
     parser.add_argument("--version", action="version", version=f"newsevents {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     inputs_help = "files, folders (searched recursively), glob patterns, or - for standard input"
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary on stderr")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
 
     p = sub.add_parser(
         "extract", parents=[common], help="extract articles and their events to JSON Lines (no database)",

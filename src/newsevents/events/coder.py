@@ -139,15 +139,18 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
             trigger = noun_trigger(token, lexicon)
             if trigger is not None:
                 events += _noun_events(token, trigger.code, trigger.target_preps, index, lexicon)
-    return _drop_framing_statements(_dedupe(events), lexicon)
+    return _drop_incomplete(_dedupe(events), lexicon)
 
 
-def _drop_framing_statements(events: list[EventCandidate], lexicon: Lexicon) -> list[EventCandidate]:
-    """Statements need an addressee; and for "X told Y that Z attacked W", keep the attack (reported by X)."""
+_NEEDS_TARGET = {"01", "04"}  # a statement needs an addressee, a meeting or visit a counterpart
+
+
+def _drop_incomplete(events: list[EventCandidate], lexicon: Lexicon) -> list[EventCandidate]:
+    """Drop events that are not interactions; for "X told Y that Z attacked W", keep the attack (reported by X)."""
     out = []
     for e in events:
-        if e.code[:2] == "01" and e.target is None:
-            continue  # "X said ..." to nobody in particular is not an interaction between actors
+        if e.code[:2] in _NEEDS_TARGET and e.target is None:
+            continue
         if e.code[:2] == "01" and e.trigger.lemma_.lower() in lexicon.reporting_verbs:
             lo, hi = e.trigger.left_edge.i, e.trigger.right_edge.i
             if any(o is not e and lo <= o.trigger.i <= hi and o.trigger.i != e.trigger.i for o in events):
@@ -171,7 +174,7 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     children = list(verb.children)
     dobj = next((c for c in children if c.dep_ in ("dobj", "obj")), None)
 
-    code, pattern, trigger_end = None, None, verb.i + 1
+    code, trigger_end = None, verb.i + 1
     target_groups: list[list[Token]] = []
     if lemma in lexicon.light_verbs and dobj is not None:
         noun = noun_trigger(dobj, lexicon)
