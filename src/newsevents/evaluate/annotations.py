@@ -38,23 +38,20 @@ class Score:
         }
 
 
-def actor_matches(actor: Actor | None, expected: str | None, sector: str | None = None) -> bool:
+def actor_matches(actor: Actor | None, expected: str | None) -> bool:
+    """An ISO3 code matches any actor of that country; a lower-case id matches that organisation."""
     if expected is None:
         return True
     if actor is None:
         return False
     if expected.isupper() and len(expected) == 3:
-        ok = actor.country == expected
-        return ok and (sector is None or actor.sector == sector)
+        return actor.country == expected
     return actor.actor_id == expected
 
 
-def _event_matches(e: Event, exp: dict[str, Any], strict_sector: bool = False) -> bool:
-    return (
-        e.cameo_root == exp["cameo_root"]
-        and actor_matches(e.source, exp.get("source"), exp.get("source_sector") if strict_sector else None)
-        and actor_matches(e.target, exp.get("target"))
-    )
+def _event_matches(e: Event, exp: dict[str, Any]) -> bool:
+    """Same CAMEO root, and source and target at the level the annotation names (country or group)."""
+    return e.cameo_root == exp["cameo_root"] and actor_matches(e.source, exp.get("source")) and actor_matches(e.target, exp.get("target"))
 
 
 def score_articles(articles: dict[str, Article], annotations: list[dict[str, Any]]) -> Score:
