@@ -21,7 +21,7 @@ from pathlib import Path
 
 from newsevents.actors.kb import load_kb
 
-GAZETTEER_VERSION = 1
+GAZETTEER_VERSION = 2
 _ARTICLES = ("al ", "el ", "ad ", "ar ", "as ", "an ", "at ", "az ", "ash ", "ad ", "ed ", "es ")
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF' .\-]+$")
 
@@ -114,11 +114,18 @@ def build_index() -> dict[str, list[GeoEntry]]:
             continue
         pop = int(city.get("population") or 0)
         entry = GeoEntry(int(city["geonameid"]), city["name"], iso3, float(city["latitude"]), float(city["longitude"]), pop, "city")
-        names = {city["name"]}
-        names.update(a for a in city.get("alternatenames") or () if a and _LATIN.match(a) and not (a.isupper() and len(a) <= 4))
-        for key in {k for n in names for k in key_variants(n)}:
-            if len(key) >= 3:
-                index.setdefault(key, []).append(entry)
+        # Alternate names of three letters or fewer are mostly codes and abbreviations ("Zap", "PMS"):
+        # a place is found by them only if that is its own name.
+        keys = {k for k in key_variants(city["name"]) if len(k) >= 3}
+        keys.update(
+            k
+            for a in city.get("alternatenames") or ()
+            if a and _LATIN.match(a) and not (a.isupper() and len(a) <= 4)
+            for k in key_variants(a)
+            if len(k) >= 4
+        )
+        for key in keys:
+            index.setdefault(key, []).append(entry)
         w = weights.setdefault(iso3, [0.0, 0.0, 0.0])
         weight = math.sqrt(pop + 1)
         w[0] += weight
