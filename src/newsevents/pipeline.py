@@ -122,33 +122,42 @@ class Pipeline:
                 yield IngestError(article.path or article.id, f"internal error while coding ({type(exc).__name__}: {exc})")
 
     def annotate(self, article: Article, doc: Doc) -> Article:
+        """Fill the article's actors, places and events from its parsed text (replacing any it had)."""
         published = date.fromisoformat(article.published) if article.published else None
         mentions = find_actors(doc)
-        focus = Counter(e.country for m in mentions if m.entry and (e := m.to_actor(published)).country)
+        actors = [m.to_actor(published) for m in mentions]
+        focus = Counter(a.country for a in actors if a.country)
         named_actors = {i for m in mentions if m.entry and m.entry.kind in ("organization", "person") for i in range(m.tok_start, m.tok_end)}
         places = find_places(doc, self.gazetteer, focus, named_actors)
-        article.places = [p.place for p in places]
         # a named entity the KB does not know and that is a place is not an actor
         place_chars = {i for p in places for i in range(p.start, p.end)}
-        mentions = [m for m in mentions if m.entry is not None or m.start not in place_chars]
-        article.actors = [m.to_actor(published) for m in mentions]
-        index = MentionIndex(mentions, [place_actor for p in places if (place_actor := self._place_as_actor(p, doc))])
+        keep = [i for i, m in enumerate(mentions) if m.entry is not None or m.start not in place_chars]
+        mentions = [mentions[i] for i in keep]
+        article.actors = [actors[i] for i in keep]
+        article.places = [p.place for p in places]
+        index = MentionIndex(mentions, [place_actor for p in places if (place_actor := self._place_as_actor(p))])
+        events = []
         for sent in doc.sents:
             candidates = code_sentence_events(sent, index, self.lexicon)
             if not candidates:
                 continue
             dates = find_dates(sent.text, published)
-            for cand in candidates:
-                article.events.append(self._event(article, sent, cand, dates, places, published))
+            ents = list(sent.ents)
+            events += [self._event(article, sent, cand, dates, ents, places, published) for cand in candidates]
+        article.events = events
         return article
 
-    def _place_as_actor(self, place: PlaceMention, doc: Doc) -> ActorMention | None:
+    def _place_as_actor(self, place: PlaceMention) -> ActorMention | None:
+        """A place as its country, for event targets such as "struck an airport in Tripoli"."""
         entry = self.kb.country(place.place.country)
         if entry is None:
             return None
         return ActorMention(place.start, place.end, place.tok_start, place.tok_end, entry, "place", None, place.place.text)
 
-    def _event(self, article: Article, sent: Span, cand: EventCandidate, dates: list[DateMention], places: list[PlaceMention], published: date | None) -> Event:
+    def _event(
+        self, article: Article, sent: Span, cand: EventCandidate, dates: list[DateMention], ents: list[Span],
+        places: list[PlaceMention], published: date | None,
+    ) -> Event:
         clause = _clause_tokens(cand.clause, cand.trigger)
         mention = _event_date(sent, cand, dates, clause)
         if mention is not None and mention.value is not None:
@@ -180,7 +189,7 @@ class Pipeline:
             date_precision=precision,  # type: ignore[arg-type]
             date_text=date_text,
             location=_event_place(cand, places, clause),
-            quantities=find_quantities(sent, clause),
+            quantities=find_quantities(ents, clause),
         )
 
 

@@ -42,10 +42,11 @@ def parse_number(text: str) -> float | None:
     return value
 
 
-def find_quantities(sent: Span, tokens: set[int]) -> list[Quantity]:
-    """Quantities among the tokens of one clause of `sent`."""
+def find_quantities(ents: list[Span], tokens: set[int]) -> list[Quantity]:
+    """Quantities among the entities of a sentence (`Span.ents`, computed once per sentence) whose head
+    is in one clause's `tokens`."""
     out = []
-    for ent in sent.ents:
+    for ent in ents:
         if ent.label_ not in _LABELS or ent.root.i not in tokens:
             continue
         if ent.label_ == "CARDINAL" and re.fullmatch(r"(?:19|20)\d{2}", ent.text.strip()):
