@@ -99,9 +99,12 @@ def test_line_rules_do_not_touch_news_sentences():
         "Read more about the offensive in our earlier report, the editor wrote in a note that ran to three long paragraphs.",
         "The government said it would share intelligence with its allies.",
         "Follow-up talks are planned in Vienna next month, diplomats said.",
+        "Homeland Shield militias recruited locals to defend their own areas.",
+        "Homes were destroyed.",
     ):
         assert not is_junk_line(sentence)
-    for junk in ("Share this article", "Follow us on Twitter", "Post a Comment", "Most Popular", "Continue reading"):
+    for junk in ("Share this article", "Follow us on Twitter", "Post a Comment", "Most Popular", "Continue reading",
+                 "HomeEuropeRussia to meet the threat", "HomeMiddle EastIraq"):
         assert is_junk_line(junk)
 
 

@@ -35,13 +35,13 @@ _APPEAL_WORDS = {
 
 
 @lru_cache(maxsize=1)
-def _junk_patterns() -> list[re.Pattern[str]]:
+def _junk_pattern() -> re.Pattern[str]:
+    """All of boilerplate.txt as one alternation: one search per line instead of one per pattern."""
     text = resources.files("newsevents.data.ingest").joinpath("boilerplate.txt").read_text("utf-8")
-    patterns = []
-    for line in text.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            patterns.append(re.compile(line.strip(), re.IGNORECASE))
-    return patterns
+    patterns = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for pattern in patterns:
+        re.compile(pattern)  # a broken line is reported on its own, not as part of the alternation
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def normalize_text(text: str) -> str:
@@ -53,8 +53,7 @@ def normalize_text(text: str) -> str:
 
 def is_junk_line(line: str) -> bool:
     """True for a line that is page furniture wherever it stands."""
-    stripped = line.strip()
-    return any(p.search(stripped) for p in _junk_patterns())
+    return _junk_pattern().search(line.strip()) is not None
 
 
 def _is_appeal(line: str) -> bool:
