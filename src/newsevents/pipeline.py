@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from collections import Counter
@@ -70,6 +71,9 @@ class Pipeline:
         self.ontology = load_ontology()
         self.gazetteer = load_gazetteer()
         self.kb = load_kb()
+        # The model, knowledge base and gazetteer are a million long-lived objects; without this the
+        # cyclic garbage collector walks them all again and again while articles are processed.
+        gc.freeze()
 
     def extract_text(self, text: str, **meta) -> Article:
         raw = RawDocument(origin="<text>", content=text, kind=meta.pop("kind", "text"), **meta)
