@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 import ftfy
+from ftfy.badness import is_bad
 
 from newsevents.ingest.metadata import (
     looks_like_byline,
@@ -25,6 +26,7 @@ from newsevents.ingest.metadata import (
 )
 from newsevents.model import Article, IngestError, RawDocument, text_id
 
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _APPEAL_PRONOUNS = {"we", "our", "us", "you", "your", "you're", "you’re"}
@@ -46,7 +48,9 @@ def _junk_pattern() -> re.Pattern[str]:
 
 def normalize_text(text: str) -> str:
     """Repair mojibake, normalise to NFC and unify spaces and line ends; curly quotes stay."""
-    text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
+    if is_bad(text):  # ftfy's full repair is the slowest step of cleaning; most text does not need it
+        text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
+    text = _LINE_BREAKS.sub("\n", text)
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\t", " ")
     return unicodedata.normalize("NFC", text)
 
