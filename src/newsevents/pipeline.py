@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import lru_cache
-from itertools import islice
 
 from spacy.tokens import Doc, Span, Token
 
@@ -71,59 +69,52 @@ class Pipeline:
         self.ontology = load_ontology()
         self.gazetteer = load_gazetteer()
         self.kb = load_kb()
-        # The model, knowledge base and gazetteer are a million long-lived objects; without this the
-        # cyclic garbage collector walks them all again and again while articles are processed.
-        gc.freeze()
 
     def extract_text(self, text: str, **meta) -> Article:
         raw = RawDocument(origin="<text>", content=text, kind=meta.pop("kind", "text"), **meta)
-        result = clean_document(raw)
+        (result,) = self.process([raw])
         if isinstance(result, IngestError):
             raise ValueError(result.reason)
-        return next(self._annotate_batch([result]))
+        return result
 
     def process(self, items: Iterable[RawDocument | IngestError]) -> Iterator[Article | IngestError]:
-        """Clean, parse and code a stream of raw documents; errors pass through in their place."""
-        iterator = iter(items)
-        while True:
-            chunk = list(islice(iterator, BATCH_SIZE))
-            if not chunk:
-                return
-            cleaned: list[Article | IngestError] = []
-            for item in chunk:
-                if isinstance(item, IngestError):
-                    cleaned.append(item)
-                    continue
-                try:
-                    result = clean_document(item)
-                except Exception as exc:  # one bad page must not stop the run
-                    result = IngestError(item.origin, f"could not clean the text ({type(exc).__name__}: {exc})")
-                if isinstance(result, Article):
-                    if not result.path and not item.origin.startswith("<"):
-                        result.path = item.origin
-                    if len(result.text) > MAX_CHARS:
-                        result = IngestError(item.origin, f"article text is {len(result.text):,} characters, over the {MAX_CHARS:,} limit")
-                cleaned.append(result)
-            articles = [a for a in cleaned if isinstance(a, Article)]
-            annotated = iter(self._annotate_batch(articles))
-            for item in cleaned:
-                yield next(annotated) if isinstance(item, Article) else item
+        """Clean, parse and code a stream of raw documents, in input order; errors pass through in their place.
 
-    def _annotate_batch(self, articles: list[Article]) -> Iterator[Article | IngestError]:
-        for article in articles:
-            article.language = "en" if is_english(article.text) else "und"
-        english = [a for a in articles if a.language == "en"]
-        docs = self.nlp.pipe((a.text for a in english), batch_size=BATCH_SIZE)
-        doc_for = {id(a): d for a, d in zip(english, docs)}
-        for article in articles:
-            doc = doc_for.get(id(article))
-            if doc is None:
-                yield article  # kept, flagged by its language, not coded
-                continue
+        English texts stream through one `nlp.pipe` (spaCy batches them); everything else waits in a
+        short queue so that output order is input order.
+        """
+        waiting: deque[Article | IngestError] = deque()
+
+        def english_texts() -> Iterator[tuple[str, Article]]:
+            for item in items:
+                result = item if isinstance(item, IngestError) else self._clean(item)
+                waiting.append(result)
+                if isinstance(result, Article) and result.language == "en":
+                    yield result.text, result
+
+        for doc, article in self.nlp.pipe(english_texts(), as_tuples=True, batch_size=BATCH_SIZE):
+            while waiting[0] is not article:
+                yield waiting.popleft()  # errors and non-English articles that came before it
+            waiting.popleft()
             try:
                 yield self.annotate(article, doc)
             except Exception as exc:  # a coder bug on one article must not lose the others
                 yield IngestError(article.path or article.id, f"internal error while coding ({type(exc).__name__}: {exc})")
+        yield from waiting
+
+    def _clean(self, raw: RawDocument) -> Article | IngestError:
+        try:
+            result = clean_document(raw)
+        except Exception as exc:  # one bad page must not stop the run
+            return IngestError(raw.origin, f"could not clean the text ({type(exc).__name__}: {exc})")
+        if isinstance(result, IngestError):
+            return result
+        if not result.path and not raw.origin.startswith("<"):
+            result.path = raw.origin
+        if len(result.text) > MAX_CHARS:
+            return IngestError(raw.origin, f"article text is {len(result.text):,} characters, over the {MAX_CHARS:,} limit")
+        result.language = "en" if is_english(result.text) else "und"  # other languages are kept, not coded
+        return result
 
     def annotate(self, article: Article, doc: Doc) -> Article:
         """Fill the article's actors, places and events from its parsed text (replacing any it had)."""
