@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, Token
 from newsevents.actors.kb import load_kb
 from newsevents.actors.resolve import ActorMention, find_actors
 from newsevents.dates.parse import DateMention, find_dates
-from newsevents.events.coder import EventCandidate, MentionIndex, code_sentence_events
+from newsevents.events.coder import EventCandidate, MentionIndex, code_sentence_events, governing_verb
 from newsevents.events.lexicon import load_lexicon
 from newsevents.events.ontology import load_ontology
 from newsevents.events.quantities import find_quantities
@@ -207,13 +207,7 @@ def _event_date(sent: Span, cand: EventCandidate, dates: list[DateMention], clau
     if not dates:
         return None
     doc = sent.doc
-    governors = set()
-    tok = cand.clause
-    while True:
-        governors.add(tok.i)
-        if tok.head.i == tok.i:
-            break
-        tok = tok.head
+    governors = {cand.clause.i, *(t.i for t in cand.clause.ancestors)}
     best, best_rank = None, 99
     for mention in dates:
         span = doc.char_span(sent.start_char + mention.start, sent.start_char + mention.end, alignment_mode="expand")
@@ -222,10 +216,7 @@ def _event_date(sent: Span, cand: EventCandidate, dates: list[DateMention], clau
         if any(t.i in clause for t in span):
             rank = 0
         else:
-            head = span.root
-            while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-                head = head.head
-            rank = 1 if head.i in governors else 99
+            rank = 1 if governing_verb(span.root).i in governors else 99
         if rank < best_rank:
             best, best_rank = mention, rank
     return best

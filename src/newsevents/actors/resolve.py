@@ -85,6 +85,19 @@ def find_actors(doc: Doc) -> list[ActorMention]:
     return mentions
 
 
+def by_token_index(mentions: list[ActorMention]) -> dict[int, ActorMention]:
+    """Token index -> the mention that covers it."""
+    return {i: m for m in mentions for i in range(m.tok_start, m.tok_end)}
+
+
+def _covered_chars(doc: Doc, mentions: list[ActorMention]) -> bytearray:
+    """A flag per character of the text: set where a mention already stands."""
+    covered = bytearray(len(text_of(doc)))
+    for m in mentions:
+        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    return covered
+
+
 def _mention(span: Span, start: int, end: int, alias: Alias) -> ActorMention:
     return ActorMention(start, end, span.start, span.end, alias.entry, alias.form, alias.sector, text_of(span.doc)[start:end])
 
@@ -97,9 +110,7 @@ def _add_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
             surnames.setdefault(m.text.split()[-1], m.entry)
     if not surnames:
         return mentions
-    covered = bytearray(len(text_of(doc)))
-    for m in mentions:
-        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    covered = _covered_chars(doc, mentions)
     first_seen = {entry.id: min(m.start for m in mentions if m.entry is entry) for entry in surnames.values()}
     added = []
     for token in doc:
@@ -111,10 +122,7 @@ def _add_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
 
 def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
     """Merge a country or group with the agent noun phrase it qualifies ("Russian jets", "ISIS fighters")."""
-    by_token: dict[int, ActorMention] = {}
-    for m in mentions:
-        for i in range(m.tok_start, m.tok_end):
-            by_token[i] = m
+    by_token = by_token_index(mentions)
     merged: dict[int, ActorMention] = {}
     dropped: set[int] = set()
     for m in mentions:
@@ -164,9 +172,7 @@ def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMent
 
 
 def _unknown_entities(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
-    covered = bytearray(len(text_of(doc)))
-    for m in mentions:
-        covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+    covered = _covered_chars(doc, mentions)
     out = []
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG", "NORP") or any(covered[ent.start_char : ent.end_char]):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from newsevents.actors.resolve import ActorMention
+from newsevents.actors.resolve import ActorMention, by_token_index
 from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, VerbPattern
 from newsevents.events.modality import modality_of
 from newsevents.nlp.model import text_of
@@ -50,14 +50,8 @@ class MentionIndex:
 
     def __init__(self, mentions: list[ActorMention], places: list[ActorMention] = ()) -> None:
         self.mentions = mentions
-        self.by_token: dict[int, ActorMention] = {}
-        for m in mentions:
-            for i in range(m.tok_start, m.tok_end):
-                self.by_token[i] = m
-        self.places: dict[int, ActorMention] = {}
-        for p in places:
-            for i in range(p.tok_start, p.tok_end):
-                self.places[i] = p
+        self.by_token = by_token_index(mentions)
+        self.places = by_token_index(list(places))
 
     def at(self, token: Token) -> ActorMention | None:
         return self.by_token.get(token.i)
@@ -273,11 +267,12 @@ def _noun_events(noun: Token, code: str, target_preps, index: MentionIndex, lexi
     sources = [m for m in (index.for_argument(h) for h in source_heads) if m is not None]
     if not sources:
         return []  # an event noun with nobody doing it ("the fight against terror") is not coded
-    clause = _governing_verb(noun)
+    clause = governing_verb(noun)
     return _pair_events(noun, noun.i + 1, code, source_heads, target_groups, index, lexicon, clause)
 
 
-def _governing_verb(token: Token) -> Token:
+def governing_verb(token: Token) -> Token:
+    """The token itself if it is a verb, else the nearest verb above it (or the sentence root)."""
     current = token
     while current.head.i != current.i and current.pos_ not in ("VERB", "AUX"):
         current = current.head
