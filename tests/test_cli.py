@@ -45,7 +45,7 @@ def test_extract_with_bad_inputs(bad_inputs, capsys):
     assert "Traceback" not in err
     texts = [r["text"] for r in records]
     assert sum(GOOD.strip() in t for t in texts) == 2  # good.txt and the good JSON line
-    assert any("frappé" in t for t in texts) and any(r["language"] == "und" for r in records)
+    assert any("frappé" in t for t in texts) and any(r["language"] == "fr" for r in records)
     for name, reason in {
         "missing.txt": "no such file",
         "empty.txt": "empty file",
@@ -73,7 +73,9 @@ def test_ingest_is_idempotent_and_events_query(tmp_path, capsys):
     assert main(["ingest", sample, "--db", str(db), "-q"]) == 0
     assert main(["ingest", sample, "--db", str(db), "--jsonl", str(tmp_path / "x.jsonl")]) == 0
     err = capsys.readouterr().err
-    assert "0 stored (16 already in the database)" in err
+    # the second run recognises every article as stored: nothing is parsed, coded or written again
+    assert "16 articles read, 0 stored (16 already in the database; 0 copies" in err and "0 events coded" in err
+    assert (tmp_path / "x.jsonl").read_text() == ""
     from newsevents.store import Store
 
     with Store(db, read_only=True) as store:
@@ -111,7 +113,7 @@ def test_usage_errors(tmp_path, capsys):
 def test_help_is_complete(capsys):
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"extract", "ingest", "events"}
+    assert set(sub.choices) == {"extract", "ingest", "events", "eval"}
     for name, subparser in sub.choices.items():
         text = subparser.format_help()
         for action in subparser._actions:
@@ -130,8 +132,8 @@ def test_real_process_never_shows_a_traceback(bad_inputs, tmp_path):
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr and "skipped" in proc.stderr
-    # good.txt and the good JSON line have the same clean text: one article, stored once
-    assert "3 articles read, 2 stored (1 already in the database)" in proc.stdout + proc.stderr
+    # good.txt and the good JSON line have the same clean text: both stored, the second as a copy, coded once
+    assert "3 articles read, 3 stored (0 already in the database; 1 copies of earlier articles" in proc.stdout + proc.stderr
     proc = subprocess.run([sys.executable, "-m", "newsevents", "events", "--db", str(tmp_path / "nope" / "x.duckdb")],
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

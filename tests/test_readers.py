@@ -7,7 +7,7 @@ import json
 
 from hypothesis import given, settings, strategies as st
 
-from newsevents.ingest.readers import MAX_FILE_BYTES, decode_bytes, detect_kind, iter_documents
+from newsevents.ingest.readers import MAX_DOC_BYTES, decode_bytes, detect_format, iter_documents
 from newsevents.model import IngestError, RawDocument
 
 
@@ -35,15 +35,19 @@ def test_glob_and_missing_path(tmp_path):
 
 def test_empty_binary_and_oversized_files(tmp_path):
     (tmp_path / "empty.txt").write_text("   \n")
-    (tmp_path / "binary.txt").write_bytes(gzip.compress(b"hello world" * 100))
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "packed.txt").write_bytes(gzip.compress(b"hello world " * 100))  # compressed, not binary
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:
-        fh.seek(MAX_FILE_BYTES + 10)
+        fh.seek(MAX_DOC_BYTES + 10)
         fh.write(b"x")
-    reasons = {e.origin.rsplit("/", 1)[-1]: e.reason for e in _docs([tmp_path])}
+    items = _docs([tmp_path])
+    reasons = {e.origin.rsplit("/", 1)[-1]: e.reason for e in items if isinstance(e, IngestError)}
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["binary.txt"]
     assert "over the 20 MB limit" in reasons["big.txt"]
+    (packed,) = [d for d in items if isinstance(d, RawDocument)]
+    assert packed.content.startswith("hello world hello world")
 
 
 def test_encodings_are_detected():
@@ -77,10 +81,10 @@ def test_stdin_is_read():
 
 
 def test_kind_detection_by_content():
-    assert detect_kind("page.bin", "<!DOCTYPE html><html></html>") == "html"
-    assert detect_kind("x.txt", "plain words") == "text"
-    assert detect_kind("data.json", '{"text": "x"}') == "jsonl"
-    assert detect_kind(None, '{"text": "x"}') == "jsonl"
+    assert detect_format(b"<!DOCTYPE html><html></html>", "page.bin") == "html"
+    assert detect_format(b"plain words", "x.txt") == "text"
+    assert detect_format(b'{"text": "x"}', "data.json") == "jsonl"
+    assert detect_format(b'{"text": "x"}', None) == "jsonl"
 
 
 @settings(max_examples=200, deadline=None)

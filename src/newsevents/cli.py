@@ -41,14 +41,23 @@ def build_parser() -> argparse.ArgumentParser:
     inputs_help = "files, folders (searched recursively), glob patterns, or - for standard input"
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    common.add_argument("--errors", metavar="FILE", help="also write every skipped input and why to FILE as JSON Lines")
+    common.add_argument(
+        "--dedup-threshold", type=float, default=0.8, metavar="J",
+        help="a text this similar (estimated Jaccard of word 5-shingles) to an earlier one is a copy: "
+        "kept, linked by duplicate_of, not coded again (default: %(default)s)",
+    )
+    common.add_argument("--keep-duplicates", action="store_true", help="code every copy as an article of its own")
 
     p = sub.add_parser(
         "extract", parents=[common], help="extract articles and their events to JSON Lines (no database)",
         description="Run the whole pipeline and write one JSON object per article (the contract in docs/schema.md). "
-        "Inputs may be .txt, .html, or JSON Lines files of records with a text or html field.",
+        "Inputs may be text, HTML or Markdown files, JSON Lines, JSON arrays, CSV/TSV, WARC crawls or RSS/Atom "
+        "feeds, each also gzip, bzip2 or xz compressed; the format is recognised from the content.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help=inputs_help)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    _add_input_options(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
@@ -59,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help=inputs_help)
     p.add_argument("--db", default="newsevents.duckdb", metavar="FILE", help="database file (default: %(default)s)")
     p.add_argument("--jsonl", metavar="FILE", help="also write the extracted records to FILE as JSON Lines")
+    _add_input_options(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser(
@@ -74,7 +84,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, metavar="N", help="at most N events")
     p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table", help="output format (default: %(default)s)")
     p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser(
+        "eval", help="score the system against gold-standard files",
+        description="Score one stage against gold data and print precision, recall, F1 and the set's own metrics. "
+        "Each kind reads the formats described in the README of the matching ../shared/gold/ folder.",
+    )
+    kinds = p.add_subparsers(dest="eval_kind", metavar="KIND", required=True, help="what to score")
+    for kind, module in EVALUATORS.items():
+        evaluator = _evaluator(module)
+        k = kinds.add_parser(kind, help=evaluator.HELP, description=evaluator.__doc__)
+        k.add_argument("gold", nargs="+", metavar="GOLD", help="gold file(s) or folder(s)")
+        k.add_argument("--json", metavar="FILE", help="also write the full report to FILE as JSON")
+        k.add_argument("--limit", type=int, metavar="N", help="score only the first N records of each file")
+        evaluator.add_arguments(k)
+        k.set_defaults(func=cmd_eval, evaluator=evaluator)
     return parser
+
+
+# eval KIND -> module in newsevents.evaluate. Each module has HELP, a docstring, add_arguments(parser)
+# and run(args) -> dict (the report), and format_report(report) -> str. Modules import lazily.
+EVALUATORS = {
+    "extraction": "newsevents.evaluate.extraction",
+    "dates": "newsevents.evaluate.dates",
+}
+
+
+def _evaluator(module: str):
+    import importlib
+
+    return importlib.import_module(module)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,24 +146,63 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_SKIPPED
 
 
-def _run_pipeline(paths: list[str], quiet: bool) -> Iterator:
-    """Yield Articles and IngestErrors; errors are printed to stderr as they happen."""
+def _duplicate_index(args: argparse.Namespace, store=None):
+    """The run's duplicate finder (also searching the database's originals), or None with --keep-duplicates."""
+    from newsevents.ingest.dedup import DuplicateIndex
+
+    if args.keep_duplicates:
+        return None
+    if not 0.0 < args.dedup_threshold <= 1.0:
+        raise UsageError(f"--dedup-threshold must be in (0, 1], not {args.dedup_threshold}")
+    return DuplicateIndex(args.dedup_threshold, lookup=store.find_copies if store is not None else None)
+
+
+# The input formats of newsevents.ingest.sniff.FORMATS, listed here so building the parser imports nothing.
+INPUT_FORMATS = ("auto", "text", "html", "markdown", "jsonl", "json", "csv", "tsv", "warc", "rss")
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    """--format and the --*-field options of the commands that read articles."""
+    group = p.add_argument_group("input format")
+    group.add_argument(
+        "--format", choices=INPUT_FORMATS, default="auto",
+        help="read every input as this format instead of recognising each one (default: %(default)s)",
+    )
+    for role, what in (("text", "article text"), ("html", "page HTML"), ("title", "title"), ("url", "URL"), ("date", "publication date")):
+        group.add_argument(
+            f"--{role}-field", metavar="NAME",
+            help=f"JSON field or CSV column with the {what} (default: the usual names; a.b for a nested field)",
+        )
+
+
+def _input_options(args: argparse.Namespace) -> dict:
+    """iter_documents keyword arguments from the input options."""
+    from newsevents.ingest.fields import FieldMap
+
+    fields = FieldMap(text=args.text_field, html=args.html_field, title=args.title_field, url=args.url_field, date=args.date_field)
+    return {"format": None if args.format == "auto" else args.format, "fields": fields}
+
+
+def _run_pipeline(args: argparse.Namespace, duplicates=None) -> Iterator:
+    """Yield Articles and IngestErrors; errors are printed to stderr (and written to --errors) as they happen."""
     from newsevents.ingest.readers import iter_documents
     from newsevents.model import IngestError
     from newsevents.pipeline import Pipeline
 
     pipeline = Pipeline()
-    show = not quiet and sys.stderr.isatty()
+    show = not args.quiet and sys.stderr.isatty()
     progress = None
     if show:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
-    with progress or nullcontext():
+    with progress or nullcontext(), (_open_output(args.errors) if args.errors else nullcontext()) as errors:
         task = progress.add_task("articles", total=None) if progress else None
-        for item in pipeline.process(iter_documents(paths)):
+        for item in pipeline.process(iter_documents(args.paths, **_input_options(args)), duplicates):
             if isinstance(item, IngestError):
                 print(f"newsevents: skipped {item.origin}: {item.reason}", file=sys.stderr)
+                if errors is not None:
+                    errors.write(json.dumps({"origin": item.origin, "reason": item.reason}, ensure_ascii=False) + "\n")
             if progress is not None:
                 progress.advance(task)
             yield item
@@ -145,7 +223,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     skipped = written = 0
     with _open_output(args.output) as out:
-        for item in _run_pipeline(args.paths, args.quiet):
+        for item in _run_pipeline(args, _duplicate_index(args)):
             if isinstance(item, Article):
                 out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
                 written += 1
@@ -160,25 +238,27 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from newsevents.model import Article
     from newsevents.store.database import Store
 
-    read = skipped = events = 0
+    read = skipped = events = copies = 0
     with Store(args.db) as store, _open_output(args.jsonl) if args.jsonl else nullcontext() as jsonl:
-        for item in _run_pipeline(args.paths, args.quiet):
+        duplicates = _duplicate_index(args, store)
+        for item in _run_pipeline(args, duplicates):
             if isinstance(item, Article):
                 read += 1
                 events += len(item.events)
-                store.add(item)
-                if jsonl is not None:
+                copies += item.duplicate_of is not None
+                store.add(item, duplicates.take_fingerprint(item.id) if duplicates is not None else None)
+                if jsonl is not None and not (duplicates is not None and duplicates.already_stored(item.id)):
                     jsonl.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
             else:
                 skipped += 1
                 store.add_error(item)
         store.flush()
         if not args.quiet:
-            _print_summary(store, args, read, skipped, events)
+            _print_summary(store, args, read, skipped, events, copies)
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
-def _print_summary(store, args: argparse.Namespace, read: int, skipped: int, events: int) -> None:
+def _print_summary(store, args: argparse.Namespace, read: int, skipped: int, events: int, copies: int) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -187,7 +267,8 @@ def _print_summary(store, args: argparse.Namespace, read: int, skipped: int, eve
     totals = store.stats()
     console.print(
         f"[bold]newsevents ingest[/bold]: {read} articles read, {store.added} stored "
-        f"({store.skipped_existing} already in the database), {skipped} inputs skipped, {events} events coded"
+        f"({store.skipped_existing} already in the database; {copies} copies of earlier articles, not coded again), "
+        f"{skipped} inputs skipped, {events} events coded"
     )
     table = Table(title="Top dyads in the database", show_lines=False)
     for col in ("source", "target", "events", "mean Goldstein"):
@@ -198,6 +279,8 @@ def _print_summary(store, args: argparse.Namespace, read: int, skipped: int, eve
     console.print(f"database: {os.path.abspath(args.db)} ({totals['articles']} articles, {totals['events']} events in all)")
     if args.jsonl:
         console.print(f"JSON Lines: {os.path.abspath(args.jsonl)}")
+    if args.errors:
+        console.print(f"skipped inputs: {os.path.abspath(args.errors)}")
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -225,6 +308,17 @@ def cmd_events(args: argparse.Namespace) -> int:
         writer.writerows(rows)
     else:
         _print_table(columns, rows)
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    for path in args.gold:
+        if not Path(path).exists():
+            raise UsageError(f"gold file not found: {path}")
+    report = args.evaluator.run(args)
+    print(args.evaluator.format_report(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return EXIT_OK
 
 

@@ -129,8 +129,11 @@ class Article(_Record):
     outlet: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None  # YYYY-MM-DD
-    date_source: str | None = None  # where `published` came from: input, html, dateline, url
-    language: str = "en"
+    date_source: str | None = None  # where `published` came from: input, html, dateline, byline, url
+    date_confidence: float | None = None  # 0..1; low when the date disagrees with the dates the text talks about
+    fetched: str | None = None
+    language: str = "en"  # ISO 639-1, "und" when undetermined; only "en" is coded
+    duplicate_of: str | None = None  # id of the article this one copies (exactly or nearly); not coded again
     removed: list[str] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
@@ -140,8 +143,17 @@ class Article(_Record):
 
 
 def text_id(text: str) -> str:
-    """Stable article id: a hash of the clean text, so the same article always gets the same id."""
+    """A hash of the clean text: equal for exact copies wherever they were found."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def article_id(text: str, source_key: str | None) -> str:
+    """Stable id of one copy of an article: its clean text plus where it was found (URL, or the file
+    and record), so re-reading the same input gives the same id while a copy found elsewhere gets its
+    own id and points at the original through `duplicate_of`."""
+    if not source_key:
+        return text_id(text)
+    return hashlib.sha256(f"{source_key}\n{text}".encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass
@@ -150,13 +162,14 @@ class RawDocument:
 
     origin: str  # file path, "path#line" for a record inside a file, or "<stdin>"
     content: str
-    kind: Literal["text", "html"] = "text"
+    kind: Literal["text", "html", "markdown"] = "text"
     path: str | None = None
     url: str | None = None
     title: str | None = None
     outlet: str | None = None
     authors: list[str] = field(default_factory=list)
     published: str | None = None
+    fetched: str | None = None  # when a crawler fetched the page (WARC-Date); never a publication date
 
 
 @dataclass

@@ -6,14 +6,14 @@ import hashlib
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
-from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.actors.kb import load_kb
 from newsevents.actors.resolve import ActorMention, find_actors
-from newsevents.dates.parse import DateMention, find_dates
+from newsevents.dates import DateMention, find_dates, verb_tense, with_tense
 from newsevents.events.coder import EventCandidate, MentionIndex, code_sentence_events, governing_verb
 from newsevents.events.lexicon import load_lexicon
 from newsevents.events.ontology import load_ontology
@@ -21,43 +21,12 @@ from newsevents.events.quantities import find_quantities
 from newsevents.geo.gazetteer import load_gazetteer
 from newsevents.geo.places import LOCATIVE_PREPS, PlaceMention, find_places
 from newsevents.ingest.clean import clean_document
+from newsevents.ingest.dedup import DuplicateIndex
 from newsevents.model import Article, Event, IngestError, RawDocument, Span as TextSpan
 from newsevents.nlp.model import MAX_CHARS, load_nlp
 
 BATCH_SIZE = 32
 _NESTED_CLAUSES = {"ccomp", "advcl", "relcl", "parataxis", "csubj"}
-_WORD = re.compile(r"[^\W\d_]+")
-_VOTING_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "pl", "tr")
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> dict[str, frozenset[str]]:
-    """Stop-word lists that spaCy ships, for a vote on the language of a text."""
-    import importlib
-
-    lists = {}
-    for lang in _VOTING_LANGUAGES:
-        try:
-            lists[lang] = frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
-        except ImportError:  # a language spaCy dropped: the vote goes on without it
-            continue
-    return lists
-
-
-def is_english(text: str) -> bool:
-    """Whether a text is English: its words are more often English stop words than those of
-    nine other languages news comes in. Too short a text to judge counts as English when it is
-    written in Latin letters."""
-    sample = text[:5000]
-    letters = sum(ch.isalpha() for ch in sample)
-    words = [w.lower() for w in _WORD.findall(sample)]
-    if letters == 0 or sum(len(w) for w in words) < 0.5 * letters:
-        return False  # mostly non-Latin script
-    if len(words) < 8:
-        return True
-    hits = {lang: sum(w in stops for w in words) for lang, stops in _stop_words().items()}
-    english = hits.pop("en")
-    return english > 0 and english >= max(hits.values(), default=0)
 
 
 class Pipeline:
@@ -77,11 +46,14 @@ class Pipeline:
             raise ValueError(result.reason)
         return result
 
-    def process(self, items: Iterable[RawDocument | IngestError]) -> Iterator[Article | IngestError]:
+    def process(
+        self, items: Iterable[RawDocument | IngestError], duplicates: DuplicateIndex | None = None
+    ) -> Iterator[Article | IngestError]:
         """Clean, parse and code a stream of raw documents, in input order; errors pass through in their place.
 
-        English texts stream through one `nlp.pipe` (spaCy batches them); everything else waits in a
-        short queue so that output order is input order.
+        English originals stream through one `nlp.pipe` (spaCy batches them); everything else (errors,
+        other languages, copies that `duplicates` recognises) waits in a short queue so that output
+        order is input order.
         """
         waiting: deque[Article | IngestError] = deque()
 
@@ -89,7 +61,13 @@ class Pipeline:
             for item in items:
                 result = item if isinstance(item, IngestError) else self._clean(item)
                 waiting.append(result)
-                if isinstance(result, Article) and result.language == "en":
+                if not isinstance(result, Article):
+                    continue
+                if duplicates is not None:
+                    result.duplicate_of = duplicates.original_of(result)
+                    if duplicates.already_stored(result.id):
+                        continue
+                if result.language == "en" and result.duplicate_of is None:
                     yield result.text, result
 
         for doc, article in self.nlp.pipe(english_texts(), as_tuples=True, batch_size=BATCH_SIZE):
@@ -113,7 +91,6 @@ class Pipeline:
             result.path = raw.origin
         if len(result.text) > MAX_CHARS:
             return IngestError(raw.origin, f"article text is {len(result.text):,} characters, over the {MAX_CHARS:,} limit")
-        result.language = "en" if is_english(result.text) else "und"  # other languages are kept, not coded
         return result
 
     def annotate(self, article: Article, doc: Doc) -> Article:
@@ -219,7 +196,11 @@ def _event_date(sent: Span, cand: EventCandidate, dates: list[DateMention], clau
             rank = 1 if governing_verb(span.root).i in governors else 99
         if rank < best_rank:
             best, best_rank = mention, rank
-    return best
+    if best is None:
+        return None
+    best = with_tense(best, verb_tense(cand.clause))  # "will meet on Friday": the coming Friday
+    value, precision = best.event_date()  # the event record knows day, month and year precision only
+    return replace(best, value=value, precision=precision)
 
 
 def _event_place(cand: EventCandidate, places: list[PlaceMention], clause: set[int]):

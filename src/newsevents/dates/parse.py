@@ -1,195 +1,142 @@
 """Date expressions in English news, resolved against a reference (publication) date.
 
-Handled: explicit dates ("December 26, 2015", "26 Dec 2015", "December 26", "2015-12-26"), months
-("October 2015", "in March"), years ("in 1972"), seasons ("the fall of 2015"), and relative expressions
-("yesterday", "last Friday", "on Tuesday", "two days ago", "a fortnight ago", "last week", "last year",
-"earlier this month", "over the weekend"). Relative expressions with no reference date stay unresolved;
-expressions that name a span coarser than a day resolve to that span's precision, never to an invented day.
+Handled: explicit dates ("December 26, 2015", "26 Dec 2015", "2015-12-26", "12/26/2015"), months and seasons
+("October 2015", "in March", "the fall of 2015"), years, decades and centuries ("1972", "the 1990s"), quarters
+and halves ("the third quarter of 2009"), holidays with a fixed date, expressions relative to the reference
+("yesterday", "last Friday", "a fortnight ago", "over the weekend", "earlier this month", "next year") and
+chains relative to the previous date in the text ("the next day", "two days later", "the following week").
+`find_timexes` also returns durations ("two years") and vague references ("now", "recently") for evaluation.
+
+Relative expressions with no reference date stay unresolved (value None); an expression naming a span
+coarser than a day keeps that precision, never an invented day.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from itertools import chain
 
-MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
-    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
-}
-WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "a few": 3, "several": 3,
-}
-SEASON_START = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+from newsevents.dates.mention import DateMention
+from newsevents.dates.patterns import ANCHORS, GATES, MODIFIER_BEFORE, PREPOSITION_BEFORE, RULES
+from newsevents.dates.resolve import Anchor, Context, resolve
+from newsevents.dates.tense import Tense, guess_tense
 
-_M = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_D = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_Y = r"(?P<year>(?:1[89]|20)\d{2})"
-_WD = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_N = r"(?P<n>\d+|a couple of|a few|several|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-
-# Ordered: the first pattern to claim a stretch of text wins, so longer forms come first.
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(rf"\b{_Y}-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b")),
-    ("mdy", re.compile(rf"\b{_M}\s+{_D}(?:,\s*|\s+){_Y}\b", re.I)),
-    ("dmy", re.compile(rf"\b{_D}\s+(?:of\s+)?{_M},?\s+{_Y}\b", re.I)),
-    ("md", re.compile(rf"\b{_M}\s+{_D}\b(?!\s*(?:,\s*)?\d)", re.I)),
-    ("dm", re.compile(rf"\b{_D}\s+(?:of\s+)?{_M}\b", re.I)),
-    ("season", re.compile(rf"\b(?:the\s+)?(?P<season>spring|summer|fall|autumn|winter)\s+(?:of\s+)?{_Y}\b", re.I)),
-    ("my", re.compile(rf"\b{_M},?\s+(?:of\s+)?{_Y}\b", re.I)),
-    ("ago", re.compile(rf"\b{_N}\s+(?P<unit>day|week|month|year|fortnight)s?\s+ago\b", re.I)),
-    ("fortnight", re.compile(r"\ba\s+fortnight\s+ago\b", re.I)),
-    ("rel_day", re.compile(r"\b(?P<word>yesterday|today|tonight|tomorrow|the day before yesterday)\b", re.I)),
-    ("weekday", re.compile(rf"\b(?:(?P<which>last|this|next|on|since|past)\s+)?{_WD}(?:'s)?\b", re.I)),
-    ("weekend", re.compile(r"\b(?:over\s+|during\s+|at\s+)?(?P<which>the|last|this|next)\s+weekend\b", re.I)),
-    ("rel_span", re.compile(r"\b(?P<which>last|this|next|past|earlier this|later this|early this|late last|earlier last)\s+(?P<unit>week|month|year)\b", re.I)),
-    ("month", re.compile(rf"\b(?P<prep>in|since|until|by|during|early|late|mid-?|last|this|next)\s+{_M}(?!\s*\d)", re.I)),
-    ("year", re.compile(rf"\b(?P<prep>in|since|until|by|during|of|from|early|late|mid-?|before|after)\s+(?:the\s+year\s+)?{_Y}\b(?!\s*%)", re.I)),
-]
+_NOT_EVENT_DATES = ("vague", "duration")
+_SPANS_WITH_MODIFIERS = ("week", "month", "quarter", "season", "half", "year", "decade", "century")
 
 
-@dataclass(frozen=True)
-class DateMention:
-    text: str
-    start: int  # offsets relative to the string searched
-    end: int
-    value: date | None  # None when it cannot be resolved (no reference date)
-    precision: str | None  # day | month | year
-    future: bool = False
+def find_dates(
+    text: str, reference: date | None, *, tense: Tense | None = None, anchor: DateMention | date | None = None
+) -> list[DateMention]:
+    """The date expressions in `text`, left to right, resolved against `reference` where needed.
+
+    `tense` ("past" / "future") overrides the tense guessed from the words around a bare weekday or month.
+    `anchor` is where chains ("the next day") start when no date precedes them in `text`: the last date
+    of the previous sentence, say. Durations and vague references ("now") are left out; see find_timexes."""
+    return [m for m in find_timexes(text, reference, tense=tense, anchor=anchor) if m.kind not in _NOT_EVENT_DATES]
+
+
+def find_timexes(
+    text: str, reference: date | None, *, tense: Tense | None = None, anchor: DateMention | date | None = None
+) -> list[DateMention]:
+    """Every temporal expression: the dates of find_dates, plus durations and PRESENT/PAST/FUTURE_REF."""
+    low = text.lower()
+    passed = {gate: any(word in low for word in words) for gate, words in GATES.items()}
+    if not any(passed.values()):
+        return []  # most sentences with no date hold none of the gate words: no pattern runs
+    claimed = bytearray(len(text))
+    matches: list[tuple[int, int, str, re.Match[str]]] = []
+    windows: dict[str, list[tuple[int, int]]] = {}
+    for rule in RULES:
+        if not all(passed[g] for g in rule.needs):
+            continue
+        if rule.anchor is None:
+            found_matches: Iterable[re.Match[str]] = rule.pattern.finditer(text)
+        else:
+            if rule.anchor not in windows:
+                windows[rule.anchor] = _windows(text, ANCHORS[rule.anchor])
+            found_matches = chain.from_iterable(rule.pattern.finditer(text, lo, hi) for lo, hi in windows[rule.anchor])
+        for m in found_matches:
+            s, e = m.span()
+            if s == e or claimed.find(1, s, e) != -1:
+                continue
+            if rule.guard is not None and not rule.guard(m, text):
+                continue
+            claimed[s:e] = b"\x01" * (e - s)
+            matches.append((s, e, rule.name, m))
+    matches.sort(key=lambda x: x[0])
+
+    first = _as_anchor(anchor)
+    history = [first] if first else []
+    found: list[DateMention] = []
+    for s, e, name, m in matches:
+        ctx = Context(text, reference, tense, history, lambda s=s, e=e: guess_tense(text, s, e))
+        r = resolve(name, m, ctx)
+        if r is None:
+            continue
+        s = _extend_left(text, s, r.precision, claimed)
+        found.append(
+            DateMention(text[s:e], s, e, r.value, r.precision, bool(r.value and reference and r.value > reference),
+                        r.anchor, r.kind, r.tense_sensitive, r.timex_type, r.detail)
+        )
+        if r.value is not None and r.precision is not None:
+            history.append(Anchor(r.value, r.precision, e, r.kind == "absolute"))
+    return found
+
+
+def with_tense(mention: DateMention, tense: Tense | None) -> DateMention:
+    """The mention re-resolved for the tense of its verb ("will meet on Friday" -> the coming Friday).
+    Only bare weekdays, months and year-less dates depend on it; others come back unchanged."""
+    if tense is None or not mention.tense_sensitive or mention.anchor is None:
+        return mention
+    for m in find_dates(mention.text, mention.anchor, tense=tense):
+        if (m.start, m.end) == (0, len(mention.text)):
+            return replace(mention, value=m.value, future=m.value is not None and m.value > mention.anchor)
+    return mention
 
 
 def parse_absolute_date(text: str) -> date | None:
     """A date with day, month and year written out ('Wednesday, November 18, 2015'), else None."""
     for mention in find_dates(text, reference=None):
-        if mention.value and mention.precision == "day":
+        if mention.value and mention.precision == "day" and mention.kind == "absolute":
             return mention.value
     return None
 
 
-def find_dates(text: str, reference: date | None) -> list[DateMention]:
-    """All date expressions in `text`, left to right, resolved against `reference` where needed."""
-    taken: list[tuple[int, int]] = []
-    found: list[DateMention] = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            span = match.span()
-            if any(span[0] < e and s < span[1] for s, e in taken):
-                continue
-            resolved = _resolve(kind, match, reference)
-            if resolved is None:
-                continue
-            value, precision, future = resolved
-            taken.append(span)
-            found.append(DateMention(match.group(0), span[0], span[1], value, precision, future))
-    found.sort(key=lambda m: m.start)
-    return found
+# How far a match may reach around its anchor word ("the very same afternoon", "December 26, 2015 ,").
+_BEFORE, _AFTER = 80, 60
 
 
-def _month(name: str) -> int:
-    return MONTHS[name.lower().rstrip(".")[:3] if name.lower().rstrip(".") not in MONTHS else name.lower().rstrip(".")]
+def _windows(text: str, anchor: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Merged stretches of text around each occurrence of `anchor`."""
+    out: list[tuple[int, int]] = []
+    for a in anchor.finditer(text):
+        lo, hi = max(0, a.start() - _BEFORE), min(len(text), a.end() + _AFTER)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
 
 
-def _safe_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
+def _as_anchor(anchor: DateMention | date | None) -> Anchor | None:
+    if isinstance(anchor, DateMention):
+        return Anchor(anchor.value, anchor.precision) if anchor.value and anchor.precision else None
+    return Anchor(anchor, "day") if anchor is not None else None
 
 
-def _nearest_year(month: int, day: int, ref: date) -> date | None:
-    """A year-less date: the occurrence nearest the reference, leaning to the past as news does."""
-    candidates = [_safe_date(ref.year + k, month, day) for k in (-1, 0, 1)]
-    candidates = [c for c in candidates if c]
-    if not candidates:
-        return None
-    return min(candidates, key=lambda c: abs((c - ref).days) + (30 if c > ref else 0))
-
-
-def _resolve(kind: str, m: re.Match[str], ref: date | None) -> tuple[date | None, str | None, bool] | None:
-    g = m.groupdict()
-    if kind == "iso":
-        d = _safe_date(int(g["year"]), int(g["mnum"]), int(g["day"]))
-        return (d, "day", False) if d else None
-    if kind in ("mdy", "dmy"):
-        d = _safe_date(int(g["year"]), _month(g["month"]), int(g["day"]))
-        return (d, "day", False) if d else None
-    if kind in ("md", "dm"):
-        day = int(g["day"])
-        if not 1 <= day <= 31 or (g["month"].lower() == "may" and kind == "dm" and day < 1):
-            return None
-        if g["month"].lower() in ("may", "march") and kind == "md" and not m.group(0)[0].isupper():
-            return None  # "may 5" / "march 3" in lower case are verbs with numbers
-        if ref is None:
-            return (None, None, False)
-        d = _nearest_year(_month(g["month"]), day, ref)
-        return (d, "day", bool(d and d > ref)) if d else None
-    if kind == "season":
-        return (date(int(g["year"]), SEASON_START[g["season"].lower()], 1), "year", False)
-    if kind == "my":
-        return (date(int(g["year"]), _month(g["month"]), 1), "month", False)
-    if kind == "year":
-        return (date(int(g["year"]), 1, 1), "year", False)
-    if kind == "month":
-        if g["month"].lower() in ("may", "march") and not m.group("month")[0].isupper():
-            return None
-        if ref is None:
-            return (None, None, False)
-        month = _month(g["month"])
-        prep = g["prep"].lower()
-        year = ref.year
-        if prep == "last" or (prep not in ("next",) and month > ref.month):
-            year -= 1
-        if prep == "next" and month <= ref.month:
-            year += 1
-        return (date(year, month, 1), "month", prep == "next")
-    if ref is None:
-        return (None, None, False)
-    if kind == "fortnight":
-        return (ref - timedelta(days=14), "day", False)
-    if kind == "ago":
-        n = int(g["n"]) if g["n"].isdigit() else NUMBER_WORDS[g["n"].lower()]
-        unit = g["unit"].lower()
-        if unit == "day":
-            return (ref - timedelta(days=n), "day", False)
-        if unit in ("week", "fortnight"):
-            return (ref - timedelta(days=(14 if unit == "fortnight" else 7) * n), "day", False)
-        if unit == "month":
-            y, mo = divmod(ref.year * 12 + ref.month - 1 - n, 12)
-            return (date(y, mo + 1, 1), "month", False)
-        return (date(ref.year - n, 1, 1), "year", False)
-    if kind == "rel_day":
-        word = g["word"].lower()
-        offset = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "the day before yesterday": -2}[word]
-        return (ref + timedelta(days=offset), "day", offset > 0)
-    if kind == "weekday":
-        which = (g["which"] or "").lower()
-        target = WEEKDAYS[g["weekday"].lower()]
-        if which == "next":
-            delta = (target - ref.weekday()) % 7 or 7
-            return (ref + timedelta(days=delta), "day", True)
-        delta = (ref.weekday() - target) % 7
-        if which in ("last", "past") and delta == 0:
-            delta = 7
-        return (ref - timedelta(days=delta), "day", False)
-    if kind == "weekend":
-        which = g["which"].lower()
-        if which == "next":
-            return (ref + timedelta(days=(5 - ref.weekday()) % 7 or 7), "day", True)
-        saturday = ref - timedelta(days=(ref.weekday() - 5) % 7)
-        if which == "last" and ref.weekday() >= 5:
-            saturday -= timedelta(days=7)
-        return (saturday, "day", False)
-    if kind == "rel_span":
-        which, unit = g["which"].lower(), g["unit"].lower()
-        step = -1 if which in ("last", "past", "late last", "earlier last") else (1 if which == "next" else 0)
-        if unit == "week":
-            d = ref + timedelta(days=7 * step)
-            return (date(d.year, d.month, 1), "month", step > 0)
-        if unit == "month":
-            y, mo = divmod(ref.year * 12 + ref.month - 1 + step, 12)
-            return (date(y, mo + 1, 1), "month", step > 0)
-        return (date(ref.year + step, 1, 1), "year", step > 0)
-    return None
+def _extend_left(text: str, start: int, precision: str | None, claimed: bytearray) -> int:
+    """Take in a modifier that belongs to the TimeML extent ("early 2009", "the end of March") and then a
+    preposition the event record shows ("on Tuesday"), unless another expression holds those words."""
+    window = max(0, start - 40)
+    if precision in _SPANS_WITH_MODIFIERS:
+        mod = MODIFIER_BEFORE.search(text, window, start)
+        if mod and claimed.find(1, mod.start(), start) == -1:
+            start = mod.start()
+    prep = PREPOSITION_BEFORE.search(text, max(0, start - 12), start)
+    if prep and claimed.find(1, prep.start(), start) == -1:
+        start = prep.start()
+    return start

@@ -8,6 +8,8 @@ trafilatura. Everything removed is listed in `removed`; nothing is dropped silen
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -24,10 +26,12 @@ from newsevents.ingest.metadata import (
     split_byline_date,
     date_from_url,
 )
-from newsevents.model import Article, IngestError, RawDocument, text_id
+from newsevents.ingest.date_check import date_confidence
+from newsevents.ingest.language import detect_language
+from newsevents.model import Article, IngestError, RawDocument, article_id
 
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
-_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]。！？」]\s*$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _APPEAL_PRONOUNS = {"we", "our", "us", "you", "your", "you're", "you’re"}
 _APPEAL_WORDS = {
@@ -37,13 +41,19 @@ _APPEAL_WORDS = {
 
 
 @lru_cache(maxsize=1)
-def _junk_pattern() -> re.Pattern[str]:
-    """All of boilerplate.txt as one alternation: one search per line instead of one per pattern."""
+def _junk_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """boilerplate.txt as two alternations: patterns anchored at the line start (tried once, with
+    `match`) and the rest (searched through the line). One regex each instead of one per pattern."""
     text = resources.files("newsevents.data.ingest").joinpath("boilerplate.txt").read_text("utf-8")
     patterns = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     for pattern in patterns:
         re.compile(pattern)  # a broken line is reported on its own, not as part of the alternation
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    anchored = [p[1:] for p in patterns if p.startswith("^")]
+    floating = [p for p in patterns if not p.startswith("^")]
+    return (
+        re.compile("|".join(f"(?:{p})" for p in anchored) or r"(?!)", re.IGNORECASE),
+        re.compile("|".join(f"(?:{p})" for p in floating) or r"(?!)", re.IGNORECASE),
+    )
 
 
 def normalize_text(text: str) -> str:
@@ -57,7 +67,9 @@ def normalize_text(text: str) -> str:
 
 def is_junk_line(line: str) -> bool:
     """True for a line that is page furniture wherever it stands."""
-    return _junk_pattern().search(line.strip()) is not None
+    anchored, floating = _junk_patterns()
+    line = line.strip()
+    return anchored.match(line) is not None or floating.search(line) is not None
 
 
 def _is_appeal(line: str) -> bool:
@@ -79,32 +91,61 @@ def _is_fragment(line: str) -> bool:
 
 
 def clean_document(raw: RawDocument) -> Article | IngestError:
-    """Clean one raw document; an `IngestError` when nothing article-like is left."""
-    if raw.kind == "html":
-        from newsevents.ingest.html import extract_html
+    """Clean one raw document; an `IngestError` when nothing article-like is left.
 
-        extracted = extract_html(raw.content, url=raw.url)
-        if extracted is None:
-            return IngestError(raw.origin, "HTML page has no extractable article text")
-        body, meta = extracted
-        article = _clean_text(raw, body, from_html=True)
-        if isinstance(article, Article):
-            for key, value in meta.items():
-                if value and not getattr(article, key):
-                    setattr(article, key, value)
-            if article.published and article.date_source is None:
-                article.date_source = "html"
-        return article
-    return _clean_text(raw, raw.content, from_html=False)
+    The publication date is taken from the first of these that has one: the input record, the page's
+    markup (HTML), a dateline or byline in the text, the URL, and for HTML a search of the page's text.
+    """
+    if raw.kind == "markdown":
+        from newsevents.ingest.markdown import markdown_to_text
+
+        content, md_title = markdown_to_text(raw.content)
+        raw = dataclasses.replace(raw, content=content, kind="text", title=raw.title or md_title)
+    if raw.kind != "html":
+        return _finish(_clean_text(raw, raw.content, from_html=False))
+    from newsevents.ingest.html import extract_html, html_date
+
+    extracted = extract_html(raw.content, url=raw.url)
+    if extracted is None:
+        return IngestError(raw.origin, "HTML page has no extractable article text")
+    body, meta = extracted
+    markup_date = meta.pop("published", None)
+    article = _clean_text(raw, body, from_html=True, page_date=markup_date)
+    if isinstance(article, Article):
+        for key, value in meta.items():
+            if value and not getattr(article, key):
+                setattr(article, key, value)
+        if article.published is None:
+            article.published = html_date(raw.content, raw.url, extensive=True)
+            article.date_source = "page-text" if article.published else None
+    return _finish(article)
 
 
-def _clean_text(raw: RawDocument, content: str, from_html: bool) -> Article | IngestError:
+def source_key(raw: RawDocument) -> str | None:
+    """Where a document was found, independent of the machine: its URL, else its file name and record."""
+    if raw.url:
+        return raw.url
+    if raw.origin.startswith("<"):  # text handed over directly: its content is its identity
+        return None
+    return os.path.basename(raw.origin)
+
+
+def _finish(article: Article | IngestError) -> Article | IngestError:
+    if isinstance(article, Article):
+        article.date_confidence = date_confidence(article.published, article.date_source, article.text)
+        article.language = detect_language(article.text)
+    return article
+
+
+def _clean_text(raw: RawDocument, content: str, from_html: bool, page_date: str | None = None) -> Article | IngestError:
     lines = [line.strip() for line in normalize_text(content).split("\n")]
     keep = [bool(line) for line in lines]
     removed_idx: set[int] = set()
     meta: dict[str, object] = {"title": raw.title, "outlet": raw.outlet, "authors": list(raw.authors)}
     published = normalize_date(raw.published) if raw.published else None
     date_source = "input" if published else None
+    if published is None and page_date:
+        published, date_source = page_date, "html"
 
     nonempty = [i for i, line in enumerate(lines) if line]
     for i in nonempty:
@@ -124,7 +165,7 @@ def _clean_text(raw: RawDocument, content: str, from_html: bool) -> Article | In
             authors, outlet = parse_byline(line)
             byline_date = split_byline_date(line)[1]
             if published is None and byline_date:
-                published, date_source = byline_date, "dateline"
+                published, date_source = byline_date, "byline"
             meta["authors"] = meta["authors"] or authors
             meta["outlet"] = meta["outlet"] or outlet
             keep[i] = False
@@ -146,7 +187,8 @@ def _clean_text(raw: RawDocument, content: str, from_html: bool) -> Article | In
         if len(lines[i].split()) <= 2 and _is_fragment(lines[i]):
             removed_idx.add(i)
 
-    _remove_junk_neighbourhoods(lines, keep, removed_idx)
+    if not from_html:  # trafilatura has already cut the page down to its main block
+        _remove_junk_neighbourhoods(lines, keep, removed_idx)
 
     body_lines = [lines[i] for i in range(len(lines)) if keep[i] and i not in removed_idx]
     if not body_lines and title_idx is not None and not keep[title_idx]:
@@ -158,7 +200,7 @@ def _clean_text(raw: RawDocument, content: str, from_html: bool) -> Article | In
         published, date_source = date_from_url(raw.url), "url"
         date_source = date_source if published else None
     return Article(
-        id=text_id(text),
+        id=article_id(text, source_key(raw)),
         text=text,
         path=raw.path,
         url=raw.url,
@@ -167,6 +209,7 @@ def _clean_text(raw: RawDocument, content: str, from_html: bool) -> Article | In
         authors=meta["authors"],  # type: ignore[arg-type]
         published=published,
         date_source=date_source,
+        fetched=raw.fetched,
         removed=[lines[i] for i in sorted(removed_idx)],
     )
 

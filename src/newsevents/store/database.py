@@ -2,7 +2,9 @@
 
 Rows are buffered and written per batch as Arrow tables inside one transaction: DuckDB loads an
 Arrow table over a hundred times faster than row-by-row inserts. Articles are keyed by the hash of
-their clean text, so ingesting the same article again adds nothing.
+their clean text and where they were found, so ingesting the same input again adds nothing. Originals
+keep a MinHash fingerprint (signature and LSH band keys) so that copies arriving in later runs are
+recognised without loading every signature into memory.
 """
 
 from __future__ import annotations
@@ -16,17 +18,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from newsevents.model import Actor, Article, IngestError, Place
+from newsevents.ingest.dedup import Fingerprint
+from newsevents.model import Actor, Article, IngestError, Place, text_id
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS articles (
     id VARCHAR PRIMARY KEY, path VARCHAR, url VARCHAR, title VARCHAR, outlet VARCHAR, authors VARCHAR[],
-    published DATE, date_source VARCHAR, language VARCHAR, text VARCHAR, removed VARCHAR[],
-    n_events INTEGER, ingested_at TIMESTAMP
+    published DATE, date_source VARCHAR, date_confidence DOUBLE, fetched VARCHAR, language VARCHAR,
+    duplicate_of VARCHAR, text_hash VARCHAR, text VARCHAR, removed VARCHAR[], n_events INTEGER, ingested_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS article_signatures (article_id VARCHAR PRIMARY KEY, signature BLOB);
+CREATE TABLE IF NOT EXISTS article_bands (band SMALLINT, key BIGINT, article_id VARCHAR);
 CREATE TABLE IF NOT EXISTS actor_mentions (
     article_id VARCHAR, start_char INTEGER, end_char INTEGER, text VARCHAR, actor_id VARCHAR, name VARCHAR,
     country VARCHAR, sector VARCHAR, code VARCHAR, kind VARCHAR
@@ -77,6 +82,7 @@ class Store:
         self._pending: list[Article] = []
         self._pending_ids: set[str] = set()
         self._errors: list[IngestError] = []
+        self._fingerprints: dict[str, Fingerprint] = {}
         self.added = 0  # articles written by this connection
         self.skipped_existing = 0  # articles not written because the database already had them
         if not read_only:
@@ -113,11 +119,14 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def add(self, article: Article) -> None:
-        """Queue an article for the next bulk write; one already stored or queued is not added again."""
+    def add(self, article: Article, fingerprint: Fingerprint | None = None) -> None:
+        """Queue an article (and, for an original, its duplicate fingerprint) for the next bulk write;
+        one already stored or queued is not added again."""
         if article.id in self._pending_ids:
             self.skipped_existing += 1
             return
+        if fingerprint is not None:
+            self._fingerprints[article.id] = fingerprint
         self._pending.append(article)
         self._pending_ids.add(article.id)
         if len(self._pending) >= self.batch_size:
@@ -130,6 +139,7 @@ class Store:
         """Write queued articles not yet in the database; returns how many were new."""
         articles, self._pending, self._pending_ids = self._pending, [], set()
         errors, self._errors = self._errors, []
+        fingerprints, self._fingerprints = self._fingerprints, {}
         if not articles and not errors:
             return 0
         ids = [a.id for a in articles]
@@ -145,6 +155,9 @@ class Store:
                 self._insert("actor_mentions", [r for a in new for r in _actor_rows(a)])
                 self._insert("places", [r for a in new for r in _place_rows(a)])
                 self._insert("events", [r for a in new for r in _event_rows(a)])
+                kept = [(a.id, fingerprints[a.id]) for a in new if a.id in fingerprints]
+                self._insert("article_signatures", [{"article_id": i, "signature": f.signature} for i, f in kept])
+                self._insert("article_bands", [{"band": b, "key": k, "article_id": i} for i, f in kept for b, k in f.bands])
             if errors:
                 self._insert("ingest_errors", [{"origin": e.origin, "reason": e.reason, "recorded_at": now} for e in errors])
             self.con.execute("COMMIT")
@@ -165,6 +178,18 @@ class Store:
             self.con.unregister("_batch")
 
     # -- reading -------------------------------------------------------------------------------
+
+    def find_copies(self, text_hash: str, bands: list[tuple[int, int]]) -> tuple[str | None, list[tuple[str, bytes]]]:
+        """Stored originals an article may copy: one with the same text, and those sharing an LSH band."""
+        exact = self.con.execute(
+            "SELECT id FROM articles WHERE text_hash = ? AND duplicate_of IS NULL ORDER BY ingested_at LIMIT 1", [text_hash]
+        ).fetchone()
+        near = self.con.execute(
+            "SELECT DISTINCT s.article_id, s.signature FROM article_bands b JOIN article_signatures s USING (article_id)"
+            " WHERE (b.band, b.key) IN (SELECT (UNNEST(?), UNNEST(?)))",
+            [[b for b, _ in bands], [k for _, k in bands]],
+        ).fetchall() if bands else []
+        return (exact[0] if exact else None), [(i, bytes(sig)) for i, sig in near]
 
     def query_events(
         self,
@@ -240,7 +265,8 @@ def _article_rows(articles: Iterable[Article], now: datetime) -> list[dict[str, 
         {
             "id": a.id, "path": a.path, "url": a.url, "title": a.title, "outlet": a.outlet, "authors": a.authors,
             "published": date.fromisoformat(a.published) if a.published else None, "date_source": a.date_source,
-            "language": a.language, "text": a.text, "removed": a.removed, "n_events": len(a.events), "ingested_at": now,
+            "date_confidence": a.date_confidence, "fetched": a.fetched, "language": a.language,
+            "duplicate_of": a.duplicate_of, "text_hash": text_id(a.text), "text": a.text, "removed": a.removed, "n_events": len(a.events), "ingested_at": now,
         }
         for a in articles
     ]

@@ -1,0 +1,74 @@
+"""Language of an article's text: lingua's n-gram models for article-length text, a stop-word vote for
+short texts (a headline full of names reads as Welsh or Tswana to character n-grams)."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from functools import lru_cache
+
+SAMPLE_CHARS = 2000  # enough text for a sure guess; longer samples only cost time
+MIN_LETTERS = 20
+TOO_FEW_WORDS = 8
+SHORT_TEXT_WORDS = 30
+CLEARLY_ENGLISH = 0.25
+_WORD = re.compile(r"[^\W\d_]+")
+_VOTING_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "sv", "pl", "tr")
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    # Low-accuracy mode uses trigrams only: much faster and lighter, and as good on paragraph-length
+    # text. Latin and Esperanto are left out: no news comes in them, and names often look like them.
+    return (
+        LanguageDetectorBuilder.from_all_languages_without(Language.LATIN, Language.ESPERANTO)
+        .with_low_accuracy_mode()
+        .build()
+    )
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> dict[str, frozenset[str]]:
+    lists = {}
+    for lang in _VOTING_LANGUAGES:
+        try:
+            lists[lang] = frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
+        except ImportError:  # a language spaCy dropped: the vote goes on without it
+            continue
+    return lists
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language, or "und" when there is too little text to tell."""
+    sample = text[:SAMPLE_CHARS]
+    letters = sum(map(str.isalpha, sample))
+    words = [w.lower() for w in _WORD.findall(sample)]
+    latin = letters > 0 and sum(len(w) for w in words if w.isascii()) >= 0.5 * letters
+    if latin and len(words) < TOO_FEW_WORDS:
+        return "en"  # too little to judge; coding an English-looking snippet costs nothing
+    if letters < MIN_LETTERS:
+        return "und"
+    if latin and len(words) < SHORT_TEXT_WORDS:
+        return _stop_word_vote(words)
+    if latin and _clearly_english(words):
+        return "en"  # most input is English: skip the n-gram models, the slowest step of cleaning
+    language = _detector().detect_language_of(sample)
+    return language.iso_code_639_1.name.lower() if language is not None else "und"
+
+
+def _clearly_english(words: list[str]) -> bool:
+    """A quarter of the words are English stop words, three times as many as any other language's."""
+    english = sum(w in _stop_words()["en"] for w in words)
+    if english < CLEARLY_ENGLISH * len(words):
+        return False
+    others = max(sum(w in stops for w in words) for lang, stops in _stop_words().items() if lang != "en")
+    return english >= 3 * others
+
+
+def _stop_word_vote(words: list[str]) -> str:
+    """The language whose stop words the text uses most; English when none is used (names only)."""
+    hits = {lang: sum(w in stops for w in words) for lang, stops in _stop_words().items()}
+    best = max(hits, key=lambda lang: (hits[lang], lang == "en"))
+    return best if hits[best] else "en"
