@@ -107,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 EVALUATORS = {
     "extraction": "newsevents.evaluate.extraction",
     "dates": "newsevents.evaluate.dates",
+    "geo": "newsevents.evaluate.geo",
 }
 
 

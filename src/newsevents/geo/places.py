@@ -39,6 +39,14 @@ def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str], not_places:
     """Places in `doc`; `focus` counts the countries its actors belong to, `not_places` are token
     indices of names known to be actors other than countries ("Taliban", "Hezbollah")."""
     spans = [s for s in _recognise(doc, gazetteer) if not any(i in not_places for i in range(s[2], s[3]))]
+    return resolve_toponyms(spans, gazetteer, focus)
+
+
+def resolve_toponyms(
+    spans: list[tuple[int, int, int, int, str, bool]], gazetteer: Gazetteer, focus: Counter[str]
+) -> list[PlaceMention]:
+    """Resolve toponym spans `(start, end, tok_start, tok_end, text, region)`, in document order, to one
+    gazetteer entry each, ranked with the article's context; a span with no candidate is left out."""
     # Resolve unambiguous names first: they tell what the article is about, as actors do.
     context = Counter(focus)
     resolved: list[tuple[int, int, int, int, str, bool, list[GeoEntry]]] = []

@@ -1,0 +1,69 @@
+"""Resolve toponym spans that someone else found (a gold annotation, another recogniser) in a parsed
+document, with the same ranking and the same document context the pipeline uses for its own spans.
+
+The context is what `Pipeline.annotate` gives `find_places`: the countries of the document's actors, plus
+every unambiguous name among the spans themselves. Each span's lookup text is normalised as the recogniser
+normalises its own ("the Aleppo province" is looked up as "Aleppo"), so only the choice of spans differs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from newsevents.actors.resolve import find_actors
+from newsevents.geo.gazetteer import Gazetteer, load_gazetteer
+from newsevents.geo.places import _REGION_WORDS, _strip, resolve_toponyms
+from newsevents.model import Place
+from newsevents.nlp.model import text_of
+
+
+def actor_focus(doc: Doc) -> Counter[str]:
+    """The countries of the document's actors, counted, as the pipeline gives them to the resolver
+    (no publication date: a person's country is that of an undated role)."""
+    return Counter(a.country for a in (m.to_actor(None) for m in find_actors(doc)) if a.country)
+
+
+def lookup_form(doc: Doc, start: int, end: int) -> tuple[str, int, int, bool]:
+    """How the recogniser would look the span up: (lookup text, first token, end token, region word
+    beside it). Leading articles and trailing generic words go ("the Idlib province" -> "Idlib")."""
+    text = text_of(doc)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    tokens = _strip(list(span)) if span is not None else []
+    if not tokens:  # only generic words ("the city"), or no token inside: the text as it stands
+        t0, t1 = (span.start, span.end) if span is not None else (0, 0)
+        return text[start:end], t0, t1, False
+    region = span[-1].lower_ in _REGION_WORDS or (span.end < len(doc) and doc[span.end].lower_ in _REGION_WORDS)
+    return text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])], tokens[0].i, tokens[-1].i + 1, region
+
+
+def resolve_spans(
+    doc: Doc,
+    spans: Iterable[tuple[int, int] | tuple[int, int, str]],
+    gazetteer: Gazetteer | None = None,
+    focus: Counter[str] | None = None,
+) -> list[Place | None]:
+    """One `Place` (or None: no gazetteer candidate) for each `(start, end[, text])` character span of
+    `doc`, in the order given; the Place's text is the span's. `focus` defaults to `actor_focus(doc)`.
+    Spans may overlap or repeat; each distinct span counts once in the context."""
+    gazetteer = gazetteer or load_gazetteer()
+    if focus is None:
+        focus = actor_focus(doc)
+    text = text_of(doc)
+    offsets = [(s[0], s[1]) for s in spans]
+    items = {}
+    for start, end in offsets:
+        if (start, end) not in items:
+            lookup, t0, t1, region = lookup_form(doc, start, end)
+            items[(start, end)] = (start, end, t0, t1, lookup, region)
+    by_span = {(m.start, m.end): m.place for m in resolve_toponyms(sorted(items.values()), gazetteer, focus)}
+    out: list[Place | None] = []
+    for start, end in offsets:
+        place = by_span.get((start, end))
+        if place is not None:
+            place = replace(place, text=text[start:end])
+        out.append(place)
+    return out
