@@ -108,6 +108,7 @@ EVALUATORS = {
     "extraction": "newsevents.evaluate.extraction",
     "dates": "newsevents.evaluate.dates",
     "geo": "newsevents.evaluate.geo",
+    "events": "newsevents.evaluate.events",
 }
 
 

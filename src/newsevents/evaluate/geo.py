@@ -284,10 +284,14 @@ RESOLUTION_CLASSES = {
 
 def classify_resolution(tools: GeoTools, lookup: str, gold: Toponym, chosen, focus: Counter) -> tuple[str, dict]:
     """Why a toponym resolved more than 161 km off (or not at all); `chosen` is a Place or None."""
+    from newsevents.geo.gazetteer import key_variants, place_key
+
     candidates = tools.gazetteer.lookup(lookup)
     info: dict = {"candidates": len(candidates)}
     if not candidates:
         return "not_in_gazetteer", info
+    if chosen is not None and chosen.feature != "country" and place_key(chosen.name) not in key_variants(lookup):
+        info["via_alternate_name"] = True  # "Africa" -> Mahdia, Tunisia; "Minnesota" -> Minneota
     gold_country = tools.country_at(gold.lat, gold.lon)  # type: ignore[arg-type]
     info["gold_country"] = gold_country
     if chosen is not None and chosen.feature == "country" and chosen.country == gold_country:
@@ -397,6 +401,11 @@ def _resolve_one(score: FileScore, tools: GeoTools, doc_id: str, gold: Toponym, 
                   + (f" {gold.fcode}" if gold.fcode else "") + (f" {gold.type}" if gold.type else ""),
                   "lookup": lookup, "predicted": _place_str(place), "error_km": round(ours, 1)} | info
         score.note("resolution", cls, lookup, detail, show)
+        if info.get("via_alternate_name"):
+            score.classes["resolution_flags"]["answer found through a town's alternate name"] += 1
+            score.class_examples["resolution_flags:alternate"][f"{lookup} -> {place.name}"] += 1
+        if place is None:
+            score.classes["resolution_flags"]["unresolved (counted as 20,039 km)"] += 1
         if gold.fcode:
             score.classes["resolution_fcode"][f"{cls}:{gold.fcode}"] += 1
 
@@ -516,8 +525,11 @@ def _file_report(path: Path, name: str, docs: list[GoldDoc], gold_spans: bool, s
     report["error_classes"] = {
         kind: {cls: {"count": n, "examples": dict(score.class_examples[f"{kind}:{cls}"].most_common(8))}
                for cls, n in counts.most_common()}
-        for kind, counts in score.classes.items() if kind != "resolution_fcode"
+        for kind, counts in score.classes.items() if kind not in ("resolution_fcode", "resolution_flags")
     }
+    if "resolution_flags" in score.classes:
+        report["resolution_flags"] = dict(score.classes["resolution_flags"].most_common())
+        report["alternate_name_examples"] = dict(score.class_examples["resolution_flags:alternate"].most_common(10))
     if "resolution_fcode" in score.classes:
         report["error_classes_by_fcode"] = dict(score.classes["resolution_fcode"].most_common(20))
     report["errors"] = {k: v for k, v in score.errors.items()}
@@ -592,6 +604,9 @@ def format_report(report: dict) -> str:
             for cls, c in classes.items():
                 examples = ", ".join(f"{k} {v}" for k, v in list(c["examples"].items())[:5])
                 out.append(f"    {c['count']:>5}  {cls}: {examples}")
+        if f.get("resolution_flags"):
+            out.append("  among the resolution errors: " + "; ".join(f"{k} {v}" for k, v in f["resolution_flags"].items())
+                       + (" (" + ", ".join(list(f["alternate_name_examples"])[:5]) + ")" if f.get("alternate_name_examples") else ""))
         for kind, errors in f["errors"].items():
             for e in errors:
                 out.append(f"  {kind:<10} " + "  ".join(f"{k}={v}" for k, v in e.items() if k != "doc") + f"  [{e['doc']}]")

@@ -28,7 +28,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 def normalize_text(text: str) -> str:
     """Repair mojibake, normalise to NFC and unify spaces and line ends; curly quotes stay."""
-    if is_bad(text):  # ftfy's full repair is the slowest step of cleaning; most text does not need it
+    if not text.isascii() and is_bad(text):  # ftfy's full repair is the slowest step of cleaning; most text does not need it
         text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, normalization="NFC")
     text = _LINE_BREAKS.sub("\n", text)
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\t", " ")

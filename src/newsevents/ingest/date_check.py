@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from statistics import median_low
 
-from newsevents.dates.parse import find_dates
+from newsevents.ingest.metadata import full_dates
 
 # Prior trust by where the date came from (see clean_document for the order they are tried in).
 SOURCE_CONFIDENCE = {"input": 0.9, "html": 0.9, "byline": 0.85, "dateline": 0.85, "url": 0.75, "page-text": 0.5}
@@ -30,7 +30,7 @@ def date_confidence(published: str | None, source: str | None, text: str) -> flo
         pub = date.fromisoformat(published)
     except ValueError:
         return round(confidence * DISAGREEMENT_FACTOR, 2)
-    mentioned = sorted(m.value for m in find_dates(text[:SAMPLE_CHARS], None) if m.value is not None and m.precision in ("day", "month"))
+    mentioned = sorted(full_dates(text[:SAMPLE_CHARS]))
     if mentioned and (pub - mentioned[-1] > TOO_LATE or median_low(mentioned) - pub > TOO_EARLY):
         confidence *= DISAGREEMENT_FACTOR
     return round(confidence, 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections import Counter
 from functools import lru_cache
 
 SAMPLE_CHARS = 2000  # enough text for a sure guess; longer samples only cost time
@@ -58,17 +59,33 @@ def detect_language(text: str) -> str:
     return language.iso_code_639_1.name.lower() if language is not None else "und"
 
 
+@lru_cache(maxsize=1)
+def _languages_of_word() -> dict[str, tuple[str, ...]]:
+    """Stop word -> the languages it is a stop word of: one dictionary lookup per word for the vote."""
+    index: dict[str, list[str]] = {}
+    for lang, stops in _stop_words().items():
+        for word in stops:
+            index.setdefault(word, []).append(lang)
+    return {word: tuple(langs) for word, langs in index.items()}
+
+
+def _stop_word_hits(words: list[str]) -> Counter[str]:
+    index = _languages_of_word()
+    hits: Counter[str] = Counter({lang: 0 for lang in _stop_words()})
+    for word in words:
+        hits.update(index.get(word, ()))
+    return hits
+
+
 def _clearly_english(words: list[str]) -> bool:
     """A quarter of the words are English stop words, three times as many as any other language's."""
-    english = sum(w in _stop_words()["en"] for w in words)
-    if english < CLEARLY_ENGLISH * len(words):
-        return False
-    others = max(sum(w in stops for w in words) for lang, stops in _stop_words().items() if lang != "en")
-    return english >= 3 * others
+    hits = _stop_word_hits(words)
+    english = hits.pop("en", 0)
+    return english >= CLEARLY_ENGLISH * len(words) and english >= 3 * max(hits.values(), default=0)
 
 
 def _stop_word_vote(words: list[str]) -> str:
     """The language whose stop words the text uses most; English when none is used (names only)."""
-    hits = {lang: sum(w in stops for w in words) for lang, stops in _stop_words().items()}
+    hits = _stop_word_hits(words)
     best = max(hits, key=lambda lang: (hits[lang], lang == "en"))
     return best if hits[best] else "en"

@@ -114,7 +114,8 @@ def read_layout(lines: list[str], known_title: str | None = None, whole_page: bo
     layout = PageLayout()
     nonempty = [i for i, line in enumerate(lines) if line]
     junk = {i for i in nonempty if is_junk_line(lines[i])}
-    paragraphs = [i for i in nonempty if i not in junk and is_paragraph(lines[i]) and not is_appeal(lines[i])]
+    appeals = {i for i in nonempty if i not in junk and is_appeal(lines[i])}
+    paragraphs = [i for i in nonempty if i not in junk and i not in appeals and is_paragraph(lines[i])]
     if paragraphs:
         end = _section_end(lines, nonempty, paragraphs)
         paragraphs = [i for i in paragraphs if i < end] or paragraphs[:1]
@@ -126,13 +127,13 @@ def read_layout(lines: list[str], known_title: str | None = None, whole_page: bo
     _read_head(lines, head, junk, layout, known_title, whole_page)
     for i in nonempty:
         if core_start <= i <= core_end:
-            if i in junk or is_appeal(lines[i]) or _fragment_among_junk(i, lines, nonempty, junk):
+            if i in junk or i in appeals or _fragment_among_junk(i, lines, nonempty, junk):
                 layout.removed.append(i)
             else:
                 layout.body.append(i)
     tail = [i for i in nonempty if i > core_end]
     if whole_page:
-        _read_tail(lines, tail, junk, layout)
+        _read_tail(lines, tail, junk | appeals, layout)
     else:
         for i in tail:
             (layout.removed if i in junk else layout.body).append(i)
@@ -204,7 +205,7 @@ def _read_tail(lines: list[str], tail: list[int], junk: set[int], layout: PageLa
     open_ = True
     for i in tail:
         line = lines[i]
-        if open_ and i not in junk and SENTENCE_END.search(line) and not is_appeal(line) and dateline_date(line) is None:
+        if open_ and i not in junk and SENTENCE_END.search(line) and dateline_date(line) is None:
             layout.body.append(i)
         else:
             open_ = False

@@ -27,6 +27,7 @@ _MONTH = "|".join(sorted((re.escape(n) for n in _MONTH_OF), key=len, reverse=Tru
 _DAY_MONTH_YEAR = re.compile(rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|\.|º)?\s+(?:de\s+|of\s+)?(?P<m>{_MONTH})\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b(?P<m>{_MONTH})\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.I)
 _NUMERIC = re.compile(r"\b(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>(?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _ISO = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Words a dateline may carry besides the date: weekdays, "published", times, zones, reading times.
@@ -51,6 +52,39 @@ _NAME_PARTICLES = {"al-", "al", "bin", "de", "da", "van", "von", "der", "du", "l
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})(?:[/-](?P<d>\d{1,2}))?(?:/|$|-)")
 
 
+def full_dates(text: str) -> list[date]:
+    """Every full date (day, month, year) written in a text, in any of the supported languages.
+
+    The patterns run only around the years in the text: the month-name alternation is slow to search
+    through a whole article."""
+    found = []
+    for year in _YEAR.finditer(text):
+        start = max(0, year.start() - 30)
+        window, at = text[start : year.end() + 6], year.start() - start
+        for pattern in (_ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC):
+            for match in pattern.finditer(window):
+                if match.start("y") == at:  # the date whose year this is
+                    value = _match_date(pattern, match)
+                    if value is not None:
+                        found.append(value)
+                        break
+            else:
+                continue
+            break
+    return found
+
+
+def _match_date(pattern: re.Pattern[str], match: re.Match[str]) -> date | None:
+    month, day = match["m"], int(match["d"])
+    month_number = int(month) if month.isdigit() else _MONTH_OF.get(month.lower().rstrip("."))
+    if pattern is _NUMERIC and month_number and month_number > 12 and day <= 12:
+        month_number, day = day, month_number  # 11/18/2015: month first, as in the US
+    try:
+        return date(int(match["y"]), month_number or 0, day)
+    except ValueError:
+        return None
+
+
 def find_line_date(line: str) -> tuple[str, int, int] | None:
     """The first full date (day, month, year) written in a line, in any of the supported languages:
     (YYYY-MM-DD, start, end)."""
@@ -59,15 +93,9 @@ def find_line_date(line: str) -> tuple[str, int, int] | None:
         match = pattern.search(line)
         if not match or (best and best[1] <= match.start()):
             continue
-        month, day = match["m"], int(match["d"])
-        month_number = int(month) if month.isdigit() else _MONTH_OF.get(month.lower().rstrip("."))
-        if pattern is _NUMERIC and month_number and month_number > 12 and day <= 12:
-            month_number, day = day, month_number  # 11/18/2015: month first, as in the US
-        try:
-            value = date(int(match["y"]), month_number or 0, day).isoformat()
-        except ValueError:
-            continue
-        best = (value, match.start(), match.end())
+        value = _match_date(pattern, match)
+        if value is not None:
+            best = (value.isoformat(), match.start(), match.end())
     return best
 
 
