@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsevents.ingest.clean import clean_document, is_junk_line
+from newsevents.ingest.clean import clean_document
+from newsevents.ingest.layout import is_junk_line
 from newsevents.ingest.metadata import looks_like_byline, looks_like_dateline, parse_byline
 from newsevents.model import Article, IngestError, RawDocument
 

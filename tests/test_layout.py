@@ -93,3 +93,20 @@ def test_bylines():
     assert parse_byline("By Selin Aydın and Mark Feldman") == (["Selin Aydın", "Mark Feldman"], None)
     assert parse_byline("By the end of the week the rebels had withdrawn from the town.") == ([], None)
     assert split_byline_date("By H. Roe, Paris Bureau – Thursday 14 June 2018") == ("By H. Roe, Paris Bureau", "2018-06-14")
+
+
+def test_a_label_inside_the_article_repeated_on_every_page_is_removed():
+    from newsevents.ingest.layout import CorpusLines
+
+    corpus = CorpusLines(min_pages=3)
+    story = "Paragraph {} about the ceasefire talks has more than twelve words in it, as paragraphs do."
+    kept = []
+    for page in range(4):
+        lines = [story.format(page), "Click to enlarge", story.format(page + 10), f"Ceasefire holds in sector {page}",
+                 story.format(page + 20)]
+        layout = read_layout(lines, corpus=corpus)
+        kept.append([lines[i] for i in layout.body])
+    assert all("Click to enlarge" in k for k in kept[:3])  # seen on fewer than 3 earlier pages: kept
+    assert "Click to enlarge" not in kept[3] and len(kept[3]) == 4
+    assert all(f"Ceasefire holds in sector {page}" in k for page, k in enumerate(kept))  # subheadings differ per page
+

@@ -22,6 +22,7 @@ from newsevents.geo.gazetteer import load_gazetteer
 from newsevents.geo.places import LOCATIVE_PREPS, PlaceMention, find_places
 from newsevents.ingest.clean import clean_document
 from newsevents.ingest.dedup import DuplicateIndex
+from newsevents.ingest.layout import CorpusLines
 from newsevents.model import Article, Event, IngestError, RawDocument, Span as TextSpan
 from newsevents.nlp.model import MAX_CHARS, load_nlp
 
@@ -38,6 +39,7 @@ class Pipeline:
         self.ontology = load_ontology()
         self.gazetteer = load_gazetteer()
         self.kb = load_kb()
+        self.corpus_lines = CorpusLines()  # labels repeated across the pages this pipeline reads
 
     def extract_text(self, text: str, **meta) -> Article:
         raw = RawDocument(origin="<text>", content=text, kind=meta.pop("kind", "text"), **meta)
@@ -82,7 +84,7 @@ class Pipeline:
 
     def _clean(self, raw: RawDocument) -> Article | IngestError:
         try:
-            result = clean_document(raw)
+            result = clean_document(raw, self.corpus_lines)
         except Exception as exc:  # one bad page must not stop the run
             return IngestError(raw.origin, f"could not clean the text ({type(exc).__name__}: {exc})")
         if isinstance(result, IngestError):

@@ -83,9 +83,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--show-errors", type=int, default=0, metavar="N", help="list up to N units with errors per file")
     parser.add_argument(
         "--petrarch-conventions", choices=("auto", "on", "off"), default="auto",
-        help="which convention is the headline: convert our reported claims and negations to PETRARCH's speech "
-        "acts before scoring (on), or not (off); auto is on for the shared PETRARCH/PLOVER sets and off for "
-        "ours. Both are always reported (default: %(default)s)",
+        help="which convention is the headline: convert our fronted claims, plans and negated cooperation to "
+        "PETRARCH's speech acts before scoring (on), or not (off); auto is on for the shared PETRARCH/PLOVER sets "
+        "and off for ours. Both are always reported (default: %(default)s)",
     )
     parser.add_argument(
         "--dictionary-test", action="store_true",
@@ -659,7 +659,7 @@ def _miss_class(g: GoldEvent, left: list[PredEvent], dyad_matched: bool, any_pre
     if g.sentence:  # in an article, only events told in the gold's sentence say something about this one
         same_type = [p for p in same_type if _norm(p.sentence) in _norm(g.sentence) or _norm(g.sentence) in _norm(p.sentence)]
     if not same_type:
-        return "missed: no event of this type"
+        return "missed: no event of this type" + (" in its sentence" if g.sentence else "")
     if any(same_country(g.target, p.target) and p.source is None for p in same_type):
         return "missed: source absent (type and target right)"
     if any(same_country(g.target, p.target) for p in same_type):
@@ -726,10 +726,12 @@ def score_file(path: Path, args: argparse.Namespace, pipeline=None) -> dict:
     scheme = "plover" if fmt == "plover" else "cameo"
     tallies = {c: Tally(scheme) for c in CONVENTIONS}
     actors: Counter = Counter()
-    lost = changed = 0
+    lost = changed = foreign = 0
     for unit, article in zip(units, articles):
         if not hasattr(article, "events"):
             lost += 1
+        elif article.language != "en":
+            foreign += 1  # taken for another language: kept, not coded
         elif not unit.article and _norm(article.text) != _norm(unit.text):
             changed += 1
         for convention, tally in tallies.items():
@@ -744,7 +746,7 @@ def score_file(path: Path, args: argparse.Namespace, pipeline=None) -> dict:
         units_with_gold_events=sum(bool(u.gold) for u in units),
         seconds=round(seconds, 3), ms_per_unit=round(1000 * seconds / len(units), 1) if units else 0.0,
         cleaner="whole pipeline" if clean or fmt == "articles" else "bypassed (sentence records are coded as given)",
-        units_lost=lost, units_changed_by_cleaner=changed,
+        units_lost=lost, units_changed_by_cleaner=changed, units_not_english=foreign,
         conventions={c: t.report() for c, t in tallies.items()},
     )
     if actors["spans"]:
@@ -813,8 +815,9 @@ def format_report(report: dict) -> str:
             out.append(f"   NOTE: {f['note']}")
         out.append(
             f"   gold events {f['gold_events']} in {f['units_with_gold_events']} units; {f['ms_per_unit']:.1f} ms per unit; "
-            f"cleaner: {f['cleaner']}" + (f"; {f['units_lost']} units lost" if f["units_lost"] else "")
+            f"cleaner: {f['cleaner']}" + (f"; {f['units_lost']} units lost (not coded)" if f["units_lost"] else "")
             + (f"; {f['units_changed_by_cleaner']} changed by it" if f["units_changed_by_cleaner"] else "")
+            + (f"; {f['units_not_english']} taken for another language (not coded)" if f["units_not_english"] else "")
         )
         out.append(f"   {'convention':<24}{'pred':>6}  " + "  ".join(f"{lv + ' P   R    F1':<17}" for lv in LEVELS))
         for name in (f["headline_convention"], *[c for c in CONVENTIONS if c != f["headline_convention"]]):

@@ -18,7 +18,7 @@ from ftfy.badness import is_bad
 
 from newsevents.ingest.date_check import date_confidence
 from newsevents.ingest.language import detect_language
-from newsevents.ingest.layout import is_junk_line, read_layout
+from newsevents.ingest.layout import CorpusLines, read_layout
 from newsevents.ingest.metadata import dateline_date, date_from_url, normalize_date, parse_byline, split_byline_date
 from newsevents.model import Article, IngestError, RawDocument, article_id
 
@@ -35,7 +35,7 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def clean_document(raw: RawDocument) -> Article | IngestError:
+def clean_document(raw: RawDocument, corpus: CorpusLines | None = None) -> Article | IngestError:
     """Clean one raw document; an `IngestError` when nothing article-like is left.
 
     The publication date is taken from the first of these that has one: the input record, the page's
@@ -47,7 +47,7 @@ def clean_document(raw: RawDocument) -> Article | IngestError:
         content, md_title = markdown_to_text(raw.content)
         raw = dataclasses.replace(raw, content=content, kind="text", title=raw.title or md_title)
     if raw.kind != "html":
-        return _finish(_clean_text(raw, raw.content, from_html=False))
+        return _finish(_clean_text(raw, raw.content, from_html=False, corpus=corpus))
     from newsevents.ingest.html import extract_html, html_date
 
     extracted = extract_html(raw.content, url=raw.url)
@@ -82,9 +82,11 @@ def _finish(article: Article | IngestError) -> Article | IngestError:
     return article
 
 
-def _clean_text(raw: RawDocument, content: str, from_html: bool, page_date: str | None = None) -> Article | IngestError:
+def _clean_text(
+    raw: RawDocument, content: str, from_html: bool, page_date: str | None = None, corpus: CorpusLines | None = None
+) -> Article | IngestError:
     lines = [line.strip() for line in normalize_text(content).split("\n")]
-    layout = read_layout(lines, known_title=raw.title, whole_page=not from_html)
+    layout = read_layout(lines, known_title=raw.title, whole_page=not from_html, corpus=corpus)
     title, outlet, authors = raw.title, raw.outlet, list(raw.authors)
     published = normalize_date(raw.published) if raw.published else None
     date_source = "input" if published else None

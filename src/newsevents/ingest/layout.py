@@ -106,14 +106,47 @@ class PageLayout:
     datelines: list[int] = field(default_factory=list)
 
 
-def read_layout(lines: list[str], known_title: str | None = None, whole_page: bool = True) -> PageLayout:
+class CorpusLines:
+    """Short lines counted across the pages of one run: a label that many pages carry ("World News",
+    "Sign up", a site's slogan) is its site's furniture, whatever its wording or language.
+
+    Only fragments count (short, not ending like a sentence), and a page counts each line once. Memory is
+    bounded: past `capacity` distinct lines, those seen once are forgotten."""
+
+    def __init__(self, min_pages: int = 3, capacity: int = 200_000) -> None:
+        self.min_pages = min_pages
+        self.capacity = capacity
+        self._pages: dict[str, int] = {}
+
+    @staticmethod
+    def _key(line: str) -> str:
+        return " ".join(line.casefold().split())
+
+    def is_repeated(self, line: str) -> bool:
+        return self._pages.get(self._key(line), 0) >= self.min_pages
+
+    def observe(self, lines: list[str]) -> None:
+        for key in {self._key(line) for line in lines if line and is_fragment(line)}:
+            self._pages[key] = self._pages.get(key, 0) + 1
+        if len(self._pages) > self.capacity:
+            self._pages = {k: n for k, n in self._pages.items() if n > 1}
+
+
+def read_layout(
+    lines: list[str], known_title: str | None = None, whole_page: bool = True, corpus: CorpusLines | None = None
+) -> PageLayout:
     """Classify the stripped lines of a page (empty lines are ignored).
 
     `whole_page` is False for text an extractor has already cut out of a page (HTML through trafilatura):
-    then only known furniture and metadata lines go, and no title is looked for besides `known_title`."""
+    then only known furniture and metadata lines go, and no title is looked for besides `known_title`.
+    With `corpus`, fragments that earlier pages of the run carried too are furniture, and this page's
+    lines are counted for the pages after it."""
     layout = PageLayout()
     nonempty = [i for i, line in enumerate(lines) if line]
     junk = {i for i in nonempty if is_junk_line(lines[i])}
+    if corpus is not None:
+        junk |= {i for i in nonempty if corpus.is_repeated(lines[i]) and is_fragment(lines[i])}
+        corpus.observe(lines)
     appeals = {i for i in nonempty if i not in junk and is_appeal(lines[i])}
     paragraphs = [i for i in nonempty if i not in junk and i not in appeals and is_paragraph(lines[i])]
     if paragraphs:
