@@ -18,6 +18,12 @@ OWN_SENTENCES = ROOT / "tests" / "data" / "gold" / "events_sentences.jsonl"
 PETR2 = Path(__file__).parents[2] / "shared" / "gold" / "events" / "universalpetrarch_petr2_gsr.jsonl"
 
 
+@pytest.fixture()
+def same_pipeline(pipeline, monkeypatch):
+    """The evaluator codes with the test session's pipeline instead of loading its own."""
+    monkeypatch.setattr(ev, "_PIPELINE", pipeline)
+
+
 def _write(path: Path, records: list[dict]) -> Path:
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
@@ -191,7 +197,7 @@ def test_petrarch_conversion():
 # --- the command ----------------------------------------------------------------------------------------------
 
 
-def test_cli_on_own_sentences(tmp_path, capsys):
+def test_cli_on_own_sentences(tmp_path, capsys, same_pipeline):
     out = tmp_path / "report.json"
     assert main(["eval", "events", str(OWN_SENTENCES), "--limit", "40", "--show-errors", "2", "--json", str(out)]) == 0
     text = capsys.readouterr().out
@@ -218,7 +224,7 @@ def test_dictionary_test_sets_are_skipped(tmp_path):
 
 
 @pytest.mark.skipif(not PETR2.exists(), reason="../shared/gold/events is not beside this checkout")
-def test_universal_petrarch_floor():
+def test_universal_petrarch_floor(same_pipeline):
     args = argparse.Namespace(gold=[str(PETR2)], limit=None, show_errors=0, petrarch_conventions="auto",
                               dictionary_test=False, clean=False, json=None)
     f = ev.score_file(PETR2, args)

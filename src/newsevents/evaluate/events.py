@@ -23,8 +23,11 @@ resolve an actor on it with the right country and sector?) and error classes.
 
 Actor codes: a country is the first 3 letters (ISO3), "---" is no country and matches our actors whose
 country is null (not an absent actor); sectors are the further groups of 3 letters, any of which may
-match our sector; two organisation codes match when one is a prefix of the other (IGO matches IGOEUREEC);
-gold spellings that differ from ours are in data/evaluate/phoenix_codes.tsv.
+match our sector; two organisation codes match when one is a prefix of the other (IGO matches IGOEUREEC),
+at every level; gold spellings that differ from ours are in data/evaluate/phoenix_codes.tsv. An article's
+events are matched across the whole article (the share told in the gold's own sentence is reported), and
+its error classes look only at events of the gold's sentence. Timing (ms per unit) covers cleaning where
+it runs, parsing and coding, not loading the models.
 
 Conventions: the PETRARCH-derived gold codes a claim made by its speaker as the speaker's speech act
 ("The US claimed that ISIL attacked Iraq" -> USA->ISIL 112), where we code the claimed event with modality

@@ -85,7 +85,9 @@ def _clearly_english(words: list[str]) -> bool:
 
 
 def _stop_word_vote(words: list[str]) -> str:
-    """The language whose stop words the text uses most; English when none is used (names only)."""
+    """The language whose stop words a short text uses clearly most; English unless another language
+    leads it by two words or more, since short lists share many stop words ("in", "men", "die")."""
     hits = _stop_word_hits(words)
-    best = max(hits, key=lambda lang: (hits[lang], lang == "en"))
-    return best if hits[best] else "en"
+    english = hits.pop("en", 0)
+    best = max(hits, key=lambda lang: hits[lang], default="en")
+    return best if hits.get(best, 0) >= english + 2 else "en"

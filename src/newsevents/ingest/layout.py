@@ -230,6 +230,8 @@ def _fragment_among_junk(i: int, lines: list[str], nonempty: list[int], junk: se
     pos = nonempty.index(i)
     before = nonempty[pos - 1] if pos > 0 else None
     after = nonempty[pos + 1] if pos + 1 < len(nonempty) else None
+    if before is None and after is None:
+        return False  # the page's only line is its text
     return (before is None or before in junk) and (after is None or after in junk)
 
 
