@@ -48,3 +48,18 @@ def test_language_is_recorded_and_other_languages_kept():
               "dans un communiqué publié après une réunion du conseil de sécurité nationale à Ankara.")
     article = clean_document(RawDocument(origin="f.txt", content=french))
     assert article.language == "fr"
+
+
+def test_titles_of_the_people_named_check_the_publication_date(extract):
+    text = ("Iranian parliament speaker Ali Larijani met Turkish Speaker Ismail Kahraman in Tehran on Monday "
+            "to discuss the war in Syria, the two parliaments said in a joint statement after the talks.")
+    assert extract(text, published="2017-03-01").date_confidence == 0.9  # both were speakers then
+    assert extract(text, published="2024-07-18").date_confidence < 0.5  # neither was
+    former = text.replace("Iranian parliament speaker Ali", "former speaker Ali").replace("Turkish Speaker Ismail", "former speaker Ismail")
+    assert extract(former, published="2024-07-18").date_confidence == 0.9  # "former": no claim about the date
+
+
+def test_seed_with_a_scrape_date_is_flagged(seed_articles):
+    confidence = {a.path.rsplit("/", 1)[-1][:3]: a.date_confidence for a in seed_articles if a.published}
+    assert confidence["003"] < 0.5  # "Thursday, July 18, 2024" heads a page about 2016 events
+    assert confidence["000"] >= 0.8

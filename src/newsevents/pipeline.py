@@ -12,6 +12,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.actors.kb import load_kb
+from newsevents.actors.date_evidence import outside_window, titled_window
 from newsevents.actors.resolve import ActorMention, find_actors
 from newsevents.dates import DateMention, find_dates, verb_tense, with_tense
 from newsevents.events.coder import EventCandidate, MentionIndex, code_sentence_events, governing_verb
@@ -27,6 +28,7 @@ from newsevents.model import Article, Event, IngestError, RawDocument, Span as T
 from newsevents.nlp.model import MAX_CHARS, load_nlp
 
 BATCH_SIZE = 32
+OFFICE_DISAGREEMENT_FACTOR = 0.4  # the people the text names held their titles at another time
 _NESTED_CLAUSES = {"ccomp", "advcl", "relcl", "parataxis", "csubj"}
 
 
@@ -99,6 +101,9 @@ class Pipeline:
         """Fill the article's actors, places and events from its parsed text (replacing any it had)."""
         published = date.fromisoformat(article.published) if article.published else None
         mentions = find_actors(doc)
+        window = titled_window(article.text, mentions)
+        if published and window and article.date_confidence and outside_window(published, window):
+            article.date_confidence = round(article.date_confidence * OFFICE_DISAGREEMENT_FACTOR, 2)
         actors = [m.to_actor(published) for m in mentions]
         focus = Counter(a.country for a in actors if a.country)
         named_actors = {i for m in mentions if m.entry and m.entry.kind in ("organization", "person") for i in range(m.tok_start, m.tok_end)}
