@@ -50,7 +50,7 @@ def test_our_fixtures(tmp_path, capsys):
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="shared gold not present")
 def test_shared_sets_floors(tmp_path):
-    report = _run([SHARED / "zyte_article_benchmark.jsonl", SHARED / "htmldate_pubdate_sample.jsonl"], tmp_path, "--limit", "60")
+    report = _run([SHARED / "zyte_article_benchmark.jsonl", SHARED / "htmldate_pubdate_sample.jsonl"], tmp_path, "--limit", "60", "--no-baseline")
     zyte, dates = report["zyte_article_benchmark.jsonl"], report["htmldate_pubdate_sample.jsonl"]
     assert zyte["newsevents"]["body"]["f1"] >= 0.95
     assert dates["newsevents"]["published"]["accuracy"] >= 0.9

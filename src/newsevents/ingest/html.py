@@ -17,6 +17,9 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 # article paragraphs along with the furniture (pages whose body is split into several blocks), and
 # the balanced extraction is the better text.
 PRECISION_KEEPS_AT_LEAST = 0.5
+# Precision mode loses a body only on pages where it finds little; a longer text is not checked
+# against a second extraction, which would cost half as much again.
+CHECK_BALANCED_BELOW = 1500
 
 
 def _date_params(extensive: bool) -> dict[str, object]:
@@ -39,11 +42,12 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, obje
     `published` in the metadata comes from the page's markup only; see `html_date` for the rest.
     """
     precise = _extract(html, url, with_metadata=True, favor_precision=True)
-    # Metadata does not depend on the mode: read it once, from the first run.
-    balanced = _extract(html, url, with_metadata=False, fast=True)
     text = (precise.text if precise is not None else None) or ""
-    if balanced is not None and len(text) < PRECISION_KEEPS_AT_LEAST * len(balanced.text or ""):
-        text = balanced.text or ""
+    if len(text) < CHECK_BALANCED_BELOW:
+        # Metadata does not depend on the mode: it is read once, from the first run.
+        balanced = _extract(html, url, with_metadata=False, fast=True)
+        if balanced is not None and len(text) < PRECISION_KEEPS_AT_LEAST * len(balanced.text or ""):
+            text = balanced.text or ""
     if not text.strip():
         return None
     doc = precise if precise is not None else _metadata_only(html, url)
