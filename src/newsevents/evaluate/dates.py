@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from newsevents.evaluate.spans import pair_spans
+
 HELP = "score date expressions and their resolved values against TIMEX3 or newsevents date gold"
 TYPES = ("DATE", "TIME", "DURATION", "SET")
 _SENTENCE = re.compile(r"[.!?](?:\s|$)|\n")
@@ -170,21 +172,8 @@ def predict(doc: Doc, fmt: str) -> list[Item]:
 
 def match(gold: list[Item], pred: list[Item]) -> list[tuple[Item, Item]]:
     """One-to-one pairs of overlapping gold and predicted items; exact spans are paired first."""
-    pairs: list[tuple[Item, Item]] = []
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    for exact in (True, False):
-        for gi, g in enumerate(gold):
-            if gi in used_g:
-                continue
-            for pi, p in enumerate(pred):
-                if pi in used_p or not g.overlaps(p) or (exact and not p.same_span(g)):
-                    continue
-                pairs.append((g, p))
-                used_g.add(gi)
-                used_p.add(pi)
-                break
-    return pairs
+    pairs = pair_spans(gold, pred, same=lambda g, p: p.same_span(g))  # a prediction may carry a second span
+    return [(gold[g], pred[p]) for g, p, _ in pairs]
 
 
 def count(gold: list[Item], pred: list[Item]) -> Counter:

@@ -43,6 +43,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsevents.evaluate.spans import pair_spans
+
 HELP = "score toponym recognition and resolution (acc@161, AUC) against LGL/GeoWebNews/GeoVirus/WikToR-style gold"
 
 EARTH_RADIUS_KM = 6371.0088
@@ -143,26 +145,7 @@ class GoldDoc:
     toponyms: list[Toponym]
 
 
-def match(gold: list, pred: list) -> list[tuple[int, int, bool]]:
-    """One-to-one (gold index, predicted index, exact) pairs of overlapping spans; exact pairs first,
-    then each unpaired gold span takes the first unpaired prediction overlapping it."""
-    pairs: list[tuple[int, int, bool]] = []
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    for exact in (True, False):
-        for gi, g in enumerate(gold):
-            if gi in used_g:
-                continue
-            for pi, p in enumerate(pred):
-                if pi in used_p or not (g.start < p.end and p.start < g.end):
-                    continue
-                if exact and (g.start, g.end) != (p.start, p.end):
-                    continue
-                pairs.append((gi, pi, exact))
-                used_g.add(gi)
-                used_p.add(pi)
-                break
-    return pairs
+match = pair_spans  # (gold index, predicted index, exact) pairs of overlapping spans
 
 
 def _gold_files(paths: list[str]) -> list[Path]:
