@@ -55,6 +55,8 @@ def clean_document(raw: RawDocument, corpus: CorpusLines | None = None) -> Artic
         return IngestError(raw.origin, "HTML page has no extractable article text")
     body, meta = extracted
     markup_date = meta.pop("published", None)
+    # the page's own title, so that a copy of it atop the extracted text leaves as metadata
+    raw = dataclasses.replace(raw, title=raw.title or meta.pop("title", None))
     article = _clean_text(raw, body, from_html=True, page_date=markup_date)
     if isinstance(article, Article):
         for key, value in meta.items():
