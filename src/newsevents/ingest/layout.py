@@ -158,9 +158,9 @@ def read_layout(
 
     head = [i for i in nonempty if i < core_start]
     _read_head(lines, head, junk, layout, known_title, whole_page)
-    for i in nonempty:
+    for pos, i in enumerate(nonempty):
         if core_start <= i <= core_end:
-            if i in junk or i in appeals or _fragment_among_junk(i, lines, nonempty, junk):
+            if i in junk or i in appeals or _fragment_among_junk(pos, lines, nonempty, junk):
                 layout.removed.append(i)
             else:
                 layout.body.append(i)
@@ -223,11 +223,10 @@ def _pick_title(lines, candidates, layout, known_title) -> int | None:
     return max(titles, key=lambda i: len(lines[i]))
 
 
-def _fragment_among_junk(i: int, lines: list[str], nonempty: list[int], junk: set[int]) -> bool:
-    """A caption or label inside the article with furniture on both sides of it."""
-    if not is_fragment(lines[i]):
+def _fragment_among_junk(pos: int, lines: list[str], nonempty: list[int], junk: set[int]) -> bool:
+    """A caption or label inside the article (the `pos`-th non-empty line) with furniture on both sides."""
+    if not is_fragment(lines[nonempty[pos]]):
         return False
-    pos = nonempty.index(i)
     before = nonempty[pos - 1] if pos > 0 else None
     after = nonempty[pos + 1] if pos + 1 < len(nonempty) else None
     if before is None and after is None:
