@@ -38,3 +38,16 @@ def test_transliteration_keys():
     gaz = load_gazetteer()
     assert any(c.country == "SYR" for c in gaz.lookup("Tadmur"))
     assert any(c.country == "SYR" for c in gaz.lookup("al-Qaryatayn"))
+
+
+def test_countries_sit_at_their_geonames_points():
+    from newsevents.actors.kb import load_kb
+    from newsevents.geo.gazetteer import country_points, load_gazetteer
+
+    points = country_points()
+    assert {e.id for e in load_kb().entries.values() if e.kind == "country"} <= set(points)
+    gazetteer = load_gazetteer()
+    russia = next(e for e in gazetteer.lookup("Russia") if e.feature == "country")
+    assert (russia.lat, russia.lon) == (60.0, 100.0)  # not the mean of its towns, 2,000 km west
+    usa = next(e for e in gazetteer.lookup("United States") if e.feature == "country")
+    assert abs(usa.lat - 39.76) < 0.01 and abs(usa.lon + 98.5) < 0.01

