@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from newsevents.ingest.clean import clean_document
 from newsevents.ingest.layout import is_junk_line
-from newsevents.ingest.metadata import looks_like_byline, looks_like_dateline, parse_byline
+from newsevents.ingest.metadata import dateline_date, parse_byline
 from newsevents.model import Article, IngestError, RawDocument
 
 PAGE = """Tuesday, March 8, 2016
@@ -110,12 +110,12 @@ def test_line_rules_do_not_touch_news_sentences():
 
 
 def test_byline_and_dateline_shapes():
-    assert looks_like_dateline("Wednesday, November 18, 2015")
-    assert looks_like_dateline("18 November 2015")
-    assert not looks_like_dateline("On November 18, 2015, Russian bombers struck Raqqa.")
-    assert looks_like_byline("By Aymenn Al-Tamimi, The Daily Beast–")
+    assert dateline_date("Wednesday, November 18, 2015") is not None
+    assert dateline_date("18 November 2015") is not None
+    assert dateline_date("On November 18, 2015, Russian bombers struck Raqqa.") is None
+    assert parse_byline("By Aymenn Al-Tamimi, The Daily Beast–")[0]
     assert parse_byline("By Aymenn Al-Tamimi, The Daily Beast–") == (["Aymenn Al-Tamimi"], "The Daily Beast")
-    assert not looks_like_byline("By the end of the week the rebels had withdrawn from the town.")
+    assert not parse_byline("By the end of the week the rebels had withdrawn from the town.")[0]
 
 
 def test_language_detection():

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from newsevents.evaluate.files import gold_jsonl_files
 from newsevents.evaluate.spans import pair_spans
 
 HELP = "score date expressions and their resolved values against TIMEX3 or newsevents date gold"
@@ -68,13 +69,6 @@ class Doc:
 
 
 # --- reading gold -------------------------------------------------------------------------------------------
-
-
-def _gold_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files += sorted(p.rglob("*.jsonl")) if p.is_dir() else [p]
-    return files
 
 
 def load_docs(path: Path, limit: int | None = None) -> tuple[str, list[Doc]]:
@@ -263,7 +257,7 @@ def run(args: argparse.Namespace) -> dict:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     files = []
-    for path in _gold_files(args.gold):
+    for path in gold_jsonl_files(args.gold):
         try:
             files.append(score_file(path, headline, args.limit, getattr(args, "show_errors", 0) or 0))
         except (ValueError, KeyError, json.JSONDecodeError) as exc:

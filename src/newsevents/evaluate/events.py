@@ -67,6 +67,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from newsevents.evaluate.files import gold_jsonl_files
+
 HELP = "score coded events (CAMEO root and code, PLOVER, actors, modality) against sentence or article gold"
 
 LEVELS = ("root", "code", "sector", "plover")
@@ -764,18 +766,11 @@ def score_file(path: Path, args: argparse.Namespace, pipeline=None) -> dict:
     return entry
 
 
-def _gold_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files += sorted(p.rglob("*.jsonl")) if p.is_dir() else [p]
-    return files
-
-
 def run(args: argparse.Namespace) -> dict:
     from newsevents.cli import UsageError
 
     files = []
-    for path in _gold_files(args.gold):
+    for path in gold_jsonl_files(args.gold):
         try:
             files.append(score_file(path, args))
         except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:

@@ -24,6 +24,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsevents.evaluate.files import gold_jsonl_files
+
 HELP = "score HTML main-text, boilerplate and publication-date extraction against gold pages"
 
 _TOKEN = re.compile(r"\w+")
@@ -197,14 +199,10 @@ def _text_pages(folder: Path, limit: int | None) -> Iterator[dict]:
 
 def _gold_files(paths: list[str]) -> list[Path]:
     """JSONL files, and folders of scraped text pages; a folder of JSONL files is searched for both."""
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_dir():
-            files.append(path)
-            continue
-        files.extend(sorted(path.glob("*.jsonl")))
-        files.extend(sorted(p for p in [path, *path.iterdir()] if p.is_dir() and any(p.glob("*.gold.json"))))
+    files = gold_jsonl_files(paths, recursive=False)
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in [path, *path.iterdir()] if p.is_dir() and any(p.glob("*.gold.json"))))
     return files
 
 

@@ -43,6 +43,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsevents.evaluate.files import gold_jsonl_files
 from newsevents.evaluate.spans import pair_spans
 
 HELP = "score toponym recognition and resolution (acc@161, AUC) against LGL/GeoWebNews/GeoVirus/WikToR-style gold"
@@ -146,13 +147,6 @@ class GoldDoc:
 
 
 match = pair_spans  # (gold index, predicted index, exact) pairs of overlapping spans
-
-
-def _gold_files(paths: list[str]) -> list[Path]:
-    files: list[Path] = []
-    for p in map(Path, paths):
-        files += sorted(p.glob("*.jsonl")) if p.is_dir() else [p]
-    return files
 
 
 def _float(value) -> float | None:
@@ -544,7 +538,7 @@ def run(args: argparse.Namespace) -> dict:
     show = getattr(args, "show_errors", 0) or 0
     tools = GeoTools()
     files = []
-    for path in _gold_files(args.gold):
+    for path in gold_jsonl_files(args.gold, recursive=False):
         try:
             files.append(score_file(path, gold_spans, args.limit, show, tools))
         except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from newsevents.ingest.metadata import dateline_date, parse_byline, split_byline_date
+from newsevents.ingest.metadata import dateline_date, parse_byline
 
 SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」]\s*$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -200,7 +200,7 @@ def _read_head(lines, head, junk, layout, known_title, whole_page) -> None:
             layout.removed.append(i)
         elif dateline_date(line):
             layout.datelines.append(i)
-        elif parse_byline(line)[0] or (split_byline_date(line)[1] and parse_byline(split_byline_date(line)[0])[0]):
+        elif parse_byline(line)[0]:  # a trailing date is split off inside parse_byline
             layout.bylines.append(i)
         else:
             candidates.append(i)

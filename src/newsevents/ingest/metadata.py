@@ -109,10 +109,6 @@ def dateline_date(line: str) -> str | None:
     return found[0] if len(others) <= MAX_DATELINE_OTHER_WORDS else None
 
 
-def looks_like_dateline(line: str) -> bool:
-    return dateline_date(line.strip()) is not None
-
-
 def split_byline_date(line: str) -> tuple[str, str | None]:
     """'By X, Outlet – 10 May 2019' -> ('By X, Outlet', '2019-05-10')."""
     found = find_line_date(line)
@@ -123,10 +119,6 @@ def split_byline_date(line: str) -> tuple[str, str | None]:
     while words and words[-1].lower().strip(".,") in _DATELINE_WORDS:  # "– Thursday 14 June 2018"
         words.pop()
     return " ".join(words).rstrip(" ,|–—-·"), found[0]
-
-
-def looks_like_byline(line: str) -> bool:
-    return bool(parse_byline(line)[0])
 
 
 def parse_byline(line: str) -> tuple[list[str], str | None]:
