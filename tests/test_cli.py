@@ -113,7 +113,7 @@ def test_usage_errors(tmp_path, capsys):
 def test_help_is_complete(capsys):
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"extract", "ingest", "events", "eval"}
+    assert set(sub.choices) == {"extract", "ingest", "events", "eval", "dict"}
     for name, subparser in sub.choices.items():
         text = subparser.format_help()
         for action in subparser._actions:

@@ -28,8 +28,50 @@ def test_actor_metonyms_are_not_places(extract):
 
 def test_region_words_and_features(extract):
     places = _places(extract, "Rebels advanced in Idlib province in northern Syria.")
-    assert places["Idlib"].feature == "region"
+    assert (places["Idlib"].feature, places["Idlib"].country) == ("admin1", "SYR")
     assert places["Syria"].feature == "country"
+    # without "province", a division named like its main town is the town
+    town = _places(extract, "Syrian troops advanced on the outskirts of Aleppo on Monday.")
+    assert town["Aleppo"].feature == "city"
+
+
+def test_divisions_abbreviations_and_qualifiers(extract):
+    us = _places(extract, "Floods closed roads in Ohio, and the mayor of Paris, Texas, asked for help.")
+    assert us["Ohio"].feature == "admin1"
+    assert (us["Paris"].country, round(us["Paris"].lat)) == ("USA", 34)
+    gaz = load_gazetteer()
+    from collections import Counter
+
+    from newsevents.geo.places import resolve_toponyms
+
+    text = "Storms hit Clay, Douglas and Grant counties."
+    spans = [(11, 15, 2, 3, "Clay", ""), (17, 24, 4, 5, "Douglas", ""), (29, 34, 6, 7, "Grant", "")]
+    counties = resolve_toponyms(spans, gaz, Counter(), text)
+    assert [m.place.feature for m in counties] == ["admin2"] * 3
+    assert any(e.feature == "admin1" and e.name == "West Virginia" for e in gaz.lookup("W.Va."))
+    assert any(e.feature == "continent" for e in gaz.lookup("European"))
+
+
+def test_supplement_regions_bases_and_seas():
+    gaz = load_gazetteer()
+    assert {e.country for e in gaz.lookup("Kuweires")} == {"SYR"}
+    assert any(e.feature == "water" for e in gaz.lookup("Euphrates"))
+    assert any(e.feature == "region" and e.country == "UKR" for e in gaz.lookup("Donbass"))
+
+
+def test_a_town_among_towns_of_one_state():
+    # "Alexandria" alone is the Egyptian city; beside Pineville and Rapides Parish it is in Louisiana
+    from collections import Counter
+
+    from newsevents.geo.places import resolve_toponyms
+
+    gaz = load_gazetteer()
+    text = "Alexandria police and Pineville officers met in Rapides Parish."
+    spans = [(0, 10, 0, 1, "Alexandria", ""), (22, 31, 3, 4, "Pineville", ""), (49, 56, 8, 9, "Rapides", "parish")]
+    places = {m.place.text: m.place for m in resolve_toponyms(spans, gaz, Counter(), text)}
+    assert places["Alexandria"].country == "USA" and places["Pineville"].country == "USA"
+    alone = resolve_toponyms(spans[:1], gaz, Counter(), text)
+    assert alone[0].place.country == "EGY"
 
 
 def test_transliteration_keys():

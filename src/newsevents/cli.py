@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         "kept, linked by duplicate_of, not coded again (default: %(default)s)",
     )
     common.add_argument("--keep-duplicates", action="store_true", help="code every copy as an article of its own")
+    _add_layer_option(common)
 
     p = sub.add_parser(
         "extract", parents=[common], help="extract articles and their events to JSON Lines (no database)",
@@ -83,7 +84,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", metavar="YYYY-MM-DD", help="events on or before this date")
     p.add_argument("--limit", type=int, metavar="N", help="at most N events")
     p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table", help="output format (default: %(default)s)")
+    _add_layer_option(p, "with a layer (and the database's own), --actor may be any name of a person or organisation it defines")
     p.set_defaults(func=cmd_events)
+
+    p = sub.add_parser(
+        "dict", help="import PETRARCH/TABARI actor and agent dictionaries as a user layer",
+        description="Read PETRARCH2/TABARI .actors and .agents dictionaries into a layer over our actor knowledge base: "
+        "a JSON Lines file for --actors-layer, or a layer stored in a database that every later run on it uses. "
+        "Exit codes: 0 every line read, 1 some lines reported (the layer is still written), 2 unusable input.",
+    )
+    actions = p.add_subparsers(dest="dict_action", metavar="ACTION", required=True, help="import, list or remove")
+    k = actions.add_parser("import", help="parse dictionaries and write or store the layer", description=p.description)
+    k.add_argument("files", nargs="+", metavar="FILE", help="dictionary files (.actors or .agents format, recognised by their codes)")
+    k.add_argument("--layer", metavar="OUT", help="write the layer to OUT as JSON Lines")
+    k.add_argument("--db", metavar="DB", help="store the layer in database DB; later runs on DB use it")
+    k.add_argument("--name", help="layer name and prefix of its entry ids (default: the name of OUT, else petrarch)")
+    k.add_argument("--kind", choices=("auto", "actors", "agents"), default="auto", help="dictionary format (default: %(default)s)")
+    k.add_argument("--problems", metavar="FILE", help="also write every problem as JSON Lines")
+    k.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    k.set_defaults(func=cmd_dict_import)
+    k = actions.add_parser("list", help="list the layers stored in a database, in the order they apply")
+    k.add_argument("--db", required=True, metavar="DB", help="database file")
+    k.set_defaults(func=cmd_dict_list)
+    k = actions.add_parser("remove", help="remove a stored layer")
+    k.add_argument("name", metavar="NAME", help="the layer's name (see dict list)")
+    k.add_argument("--db", required=True, metavar="DB", help="database file")
+    k.set_defaults(func=cmd_dict_remove)
 
     p = sub.add_parser(
         "eval", help="score the system against gold-standard files",
@@ -109,6 +135,7 @@ EVALUATORS = {
     "dates": "newsevents.evaluate.dates",
     "geo": "newsevents.evaluate.geo",
     "events": "newsevents.evaluate.events",
+    "fusion": "newsevents.evaluate.fusion",
 }
 
 
@@ -177,6 +204,28 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
         )
 
 
+def _add_layer_option(p: argparse.ArgumentParser, what: str = "layered over our actor knowledge base for this run") -> None:
+    p.add_argument(
+        "--actors-layer", action="append", default=[], metavar="FILE",
+        help=f"an actor layer written by `newsevents dict import --layer` (repeatable, applied in order), {what}",
+    )
+
+
+def _actor_layers(args: argparse.Namespace, store=None) -> tuple:
+    """The run's actor layers: the database's own (`dict import --db`), then each --actors-layer; all read now."""
+    from newsevents.actors.kb import load_kb
+    from newsevents.actors.layers import LayerError, StoredLayer
+
+    layers = [StoredLayer.of(name, text) for name, text in store.actor_layers()] if store is not None else []
+    layers += [Path(p).resolve() for p in args.actors_layer]
+    try:
+        if layers:
+            load_kb(tuple(layers))  # a bad layer is a usage error, not a failure on every article
+    except LayerError as exc:
+        raise UsageError(str(exc)) from None
+    return tuple(layers)
+
+
 def _input_options(args: argparse.Namespace) -> dict:
     """iter_documents keyword arguments from the input options."""
     from newsevents.ingest.fields import FieldMap
@@ -185,13 +234,13 @@ def _input_options(args: argparse.Namespace) -> dict:
     return {"format": None if args.format == "auto" else args.format, "fields": fields}
 
 
-def _run_pipeline(args: argparse.Namespace, duplicates=None) -> Iterator:
+def _run_pipeline(args: argparse.Namespace, duplicates=None, layers: tuple = ()) -> Iterator:
     """Yield Articles and IngestErrors; errors are printed to stderr (and written to --errors) as they happen."""
     from newsevents.ingest.readers import iter_documents
     from newsevents.model import IngestError
     from newsevents.pipeline import Pipeline
 
-    pipeline = Pipeline()
+    pipeline = Pipeline(layers) if layers else Pipeline()
     show = not args.quiet and sys.stderr.isatty()
     progress = None
     if show:
@@ -225,7 +274,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     skipped = written = 0
     with _open_output(args.output) as out:
-        for item in _run_pipeline(args, _duplicate_index(args)):
+        for item in _run_pipeline(args, _duplicate_index(args), _actor_layers(args)):
             if isinstance(item, Article):
                 out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
                 written += 1
@@ -243,7 +292,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     read = skipped = events = copies = 0
     with Store(args.db) as store, _open_output(args.jsonl) if args.jsonl else nullcontext() as jsonl:
         duplicates = _duplicate_index(args, store)
-        for item in _run_pipeline(args, duplicates):
+        for item in _run_pipeline(args, duplicates, _actor_layers(args, store)):
             if isinstance(item, Article):
                 read += 1
                 events += len(item.events)
@@ -300,7 +349,9 @@ def cmd_events(args: argparse.Namespace) -> int:
             except ValueError:
                 raise UsageError(f"--{name} must be a date YYYY-MM-DD, not {value!r}") from None
     with Store(args.db, read_only=True) as store:
-        columns, rows = store.query_events(args.actor, args.country, args.root, args.since, args.until, args.limit)
+        layers = _actor_layers(args, store)
+        actor = _layer_actor(args.actor, layers) if args.actor else None
+        columns, rows = store.query_events(actor, args.country, args.root, args.since, args.until, args.limit)
     if args.format == "jsonl":
         for row in rows:
             print(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str))
@@ -310,6 +361,97 @@ def cmd_events(args: argparse.Namespace) -> int:
         writer.writerows(rows)
     else:
         _print_table(columns, rows)
+    return EXIT_OK
+
+
+def _layer_actor(actor: str, layers: tuple) -> str:
+    """A name a layer gives one of its own people or organisations, as that entry's id; else `actor` unchanged."""
+    if not layers:
+        return actor
+    from newsevents.actors.kb import load_kb
+    from newsevents.actors.matcher import fold
+
+    ours, key = load_kb().entries, fold(actor)
+    for alias in load_kb(layers).aliases:
+        if alias.entry.kind in ("person", "organization") and alias.entry.id not in ours and fold(alias.text) == key:
+            return alias.entry.id
+    return actor
+
+
+def cmd_dict_import(args: argparse.Namespace) -> int:
+    from newsevents.actors.layers import layer_text
+    from newsevents.actors.petrarch_dicts import UnusableInput, import_dictionaries
+
+    if not (args.layer or args.db):
+        raise UsageError("say where the layer goes: --layer OUT, --db DB, or both")
+    name = args.name or (Path(args.layer).name.split(".")[0] if args.layer else "petrarch")
+    try:
+        result = import_dictionaries(args.files, name, args.kind)
+    except UnusableInput as exc:
+        raise UsageError(str(exc)) from None
+    entries = result.conversion.entries
+    if not entries:
+        raise UsageError(f"no dictionary entries in {', '.join(args.files)}: is this a PETRARCH/TABARI .actors or .agents file?")
+    problems = result.problems
+    for problem in problems[:50]:
+        print(f"newsevents dict: {problem}", file=sys.stderr)
+    if len(problems) > 50:
+        print(f"newsevents dict: ... {len(problems) - 50} more problems" + (f" (all in {args.problems})" if args.problems else " (--problems FILE lists them all)"), file=sys.stderr)
+    if args.problems:
+        with _open_output(args.problems) as out:
+            out.writelines(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in problems)
+    sources = [str(Path(f)) for f in args.files]
+    text = layer_text(name, sources, entries)
+    if args.layer:
+        with _open_output(args.layer) as out:
+            out.write(text)
+    if args.db:
+        from newsevents.store.database import Store
+
+        with Store(args.db) as store:
+            store.put_actor_layer(name, text, sources, len(entries))
+    if not args.quiet:
+        _print_import_summary(result, args)
+    return EXIT_SKIPPED if problems else EXIT_OK
+
+
+def _print_import_summary(result, args: argparse.Namespace) -> None:
+    kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(result.kinds().items(), key=lambda kv: (-kv[1], kv[0])))
+    errors = sum(p.severity == "error" for p in result.problems)
+    print(f"newsevents dict import: layer {result.name!r}, {len(result.conversion.entries):,} entries ({kinds})")
+    for f in result.files:
+        used = f.count("entry") + f.count("macro")
+        print(f"  {f.name}: {len(f.states):,} lines, {f.kind} format, {len(f.actors or f.agents):,} entries from {used:,} lines, "
+              f"{f.count('error')} lines not used, {len(f.problems)} problems")
+    print(f"problems: {len(result.problems)} ({errors} errors: lines or codes not used; {len(result.problems) - errors} warnings)")
+    unknown = result.conversion.unknown_countries
+    if unknown:
+        shown = ", ".join(f"{c} ({n})" for c, n in sorted(unknown.items(), key=lambda kv: -kv[1]))
+        print(f"country codes our knowledge base does not know, kept as written: {shown}")
+    for where, what in ((args.layer, "layer written to"), (args.db, "stored in database")):
+        if where:
+            print(f"{what} {os.path.abspath(where)}")
+
+
+def cmd_dict_list(args: argparse.Namespace) -> int:
+    from newsevents.store.database import Store
+
+    with Store(args.db, read_only=True) as store:
+        layers = store.actor_layers(content=False)
+    if not layers:
+        print(f"no actor layers in {args.db}")
+    for position, (name, entries, sources, imported) in enumerate(layers, start=1):
+        print(f"{position}. {name}: {entries:,} entries, imported {imported:%Y-%m-%d %H:%M} UTC from {', '.join(sources or [])}")
+    return EXIT_OK
+
+
+def cmd_dict_remove(args: argparse.Namespace) -> int:
+    from newsevents.store.database import Store
+
+    with Store(args.db) as store:
+        if not store.remove_actor_layer(args.name):
+            raise UsageError(f"no actor layer named {args.name!r} in {args.db}")
+    print(f"removed actor layer {args.name!r} from {args.db}")
     return EXIT_OK
 
 

@@ -76,10 +76,10 @@ class Place(_Record):
     start: int
     end: int
     name: str
-    country: str  # ISO3
+    country: str | None  # ISO3; null for continents and seas
     lat: float
     lon: float
-    feature: str  # country | region | city | place
+    feature: str  # country | admin1 | admin2 | region | city | continent | water | site
     geonames_id: int | None = None
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from newsevents.actors.kb import load_kb
+from newsevents.actors.layers import LayerSource
 from newsevents.actors.date_evidence import outside_window, titled_window
 from newsevents.actors.resolve import ActorMention, find_actors
 from newsevents.dates import DateMention, find_dates, verb_tense, with_tense
@@ -33,14 +34,16 @@ _NESTED_CLAUSES = {"ccomp", "advcl", "relcl", "parataxis", "csubj"}
 
 
 class Pipeline:
-    """Runs every stage. Models and tables load once, on first use."""
+    """Runs every stage. Models and tables load once, on first use. `actor_layers` (layer files or stored
+    layers, see actors/layers.py) go over our actor knowledge base, in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, actor_layers: tuple[LayerSource, ...] = ()) -> None:
         self.nlp = load_nlp()
         self.lexicon = load_lexicon()
         self.ontology = load_ontology()
         self.gazetteer = load_gazetteer()
-        self.kb = load_kb()
+        self.actor_layers = tuple(actor_layers)
+        self.kb = load_kb(self.actor_layers)
         self.corpus_lines = CorpusLines()  # labels repeated across the pages this pipeline reads
 
     def extract_text(self, text: str, **meta) -> Article:
@@ -100,7 +103,7 @@ class Pipeline:
     def annotate(self, article: Article, doc: Doc) -> Article:
         """Fill the article's actors, places and events from its parsed text (replacing any it had)."""
         published = date.fromisoformat(article.published) if article.published else None
-        mentions = find_actors(doc)
+        mentions = find_actors(doc, self.actor_layers)
         window = titled_window(article.text, mentions)
         if published and window and article.date_confidence and outside_window(published, window):
             article.date_confidence = round(article.date_confidence * OFFICE_DISAGREEMENT_FACTOR, 2)

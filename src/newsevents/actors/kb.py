@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from newsevents.actors.layers import LayerSource
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,18 @@ def _date(value: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+@lru_cache(maxsize=8)
+def load_kb(layers: tuple[LayerSource, ...] = ()) -> KnowledgeBase:
+    """Our knowledge base; with `layers` (files or stored layers, see layers.py), those on top of it, in order."""
+    if not layers:
+        return _load_tables()
+    from newsevents.actors.layers import apply_layers  # imported here: layers.py builds on this module
+
+    return apply_layers(_load_tables(), layers)
+
+
 @lru_cache(maxsize=1)
-def load_kb() -> KnowledgeBase:
+def _load_tables() -> KnowledgeBase:
     entries: dict[str, Entry] = {}
     aliases: list[Alias] = []
 

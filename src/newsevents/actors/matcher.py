@@ -8,24 +8,40 @@ starts with a capital ("Turkey", "Chad", "Jordan") must start with a capital in 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
 from newsevents.actors.kb import Alias, KnowledgeBase
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": "-", "—": "-", "‐": "-"})
+# apostrophes are unified; hyphens and dashes read as spaces, so "Kim Jong Un" finds "Kim Jong-un" and
+# "al Qaeda" finds "al-Qaeda"
+_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–": " ", "—": " ", "‐": " ", "-": " "})
+_DASHES = "-–—‐"
 _KIND_RANK = {"person": 0, "organization": 1, "country": 2, "agent": 3}
 _NEGATING_PREFIX = re.compile(r"(?:^|[^a-z])(?:post|anti|pro|ex|non|neo|pan)$")
 
 
 def fold(text: str) -> str:
-    """Lower-case and unify apostrophes and dashes without changing the length of the text."""
+    """Lower-case, unify apostrophes, read dashes as spaces and drop accents ("Orbán" = "Orban") without changing the
+    length of the text."""
     folded = text.translate(_FOLD)
     lowered = folded.lower()
-    if len(lowered) == len(folded):
-        return lowered
-    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in folded)
+    if len(lowered) != len(folded):
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in folded)
+    if not lowered.isascii():
+        lowered = "".join(_base_letter(ch) for ch in lowered)
+    return lowered
+
+
+@lru_cache(maxsize=4096)
+def _base_letter(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base if len(base) == 1 and base.isalpha() else ch
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,7 @@ class AliasMatcher:
             start, end = end_idx - length + 1, end_idx + 1
             if (start > 0 and folded[start - 1].isalnum()) or (end < len(folded) and folded[end].isalnum()):
                 continue
-            if start > 1 and folded[start - 1] == "-" and _NEGATING_PREFIX.search(folded, 0, start - 1):
+            if start > 1 and text[start - 1] in _DASHES and _NEGATING_PREFIX.search(folded, 0, start - 1):
                 continue  # "post-Soviet", "anti-Assad": about the actor, not the actor
             surface = text[start:end]
             for alias in aliases:

@@ -16,6 +16,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span
 
 from newsevents.actors.kb import Alias, Entry, load_kb
+from newsevents.actors.layers import LayerMatcher, LayerSource
 from newsevents.actors.matcher import AliasMatcher
 from newsevents.model import Actor
 from newsevents.nlp.model import text_of
@@ -64,21 +65,23 @@ class ActorMention:
         return Actor(self.text, self.start, self.end, f"---{sector}", entry.name, None, sector, f"---{sector}", "agent")
 
 
-@lru_cache(maxsize=1)
-def _matcher() -> AliasMatcher:
-    return AliasMatcher(load_kb())
+@lru_cache(maxsize=8)
+def _matcher(layers: tuple[LayerSource, ...] = ()) -> AliasMatcher:
+    return LayerMatcher(load_kb(layers)) if layers else AliasMatcher(load_kb())
 
 
-def find_actors(doc: Doc) -> list[ActorMention]:
-    """All actor mentions in a parsed document, left to right, without overlaps."""
+def find_actors(doc: Doc, layers: tuple[LayerSource, ...] = ()) -> list[ActorMention]:
+    """All actor mentions in a parsed document, left to right, without overlaps; `layers` go over our KB."""
     text = text_of(doc)
     mentions: list[ActorMention] = []
-    for match in _matcher().find(text):
+    for match in _matcher(layers).find(text):
         span = doc.char_span(match.start, match.end, alignment_mode="expand")
         if span is None:
             continue
         mentions.append(_mention(span, match.start, match.end, match.alias))
     mentions = _add_surnames(doc, mentions)
+    mentions = _add_titled_surnames(doc, mentions)
+    mentions = _ethnic_groups(doc, mentions)
     mentions = _merge_agents(doc, mentions)
     mentions += _unknown_entities(doc, mentions)
     mentions.sort(key=lambda m: m.start)
@@ -118,6 +121,86 @@ def _add_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
         if entry and token.pos_ == "PROPN" and not covered[token.idx] and token.idx > first_seen[entry.id]:
             added.append(ActorMention(token.idx, token.idx + len(token), token.i, token.i + 1, entry, "surname", None, token.text))
     return mentions + added
+
+
+# Words that put a person's office or form of address right before a bare surname ("President Bush",
+# "Chancellor Merkel", "Mr Netanyahu").
+_TITLES = {
+    "president", "prime", "premier", "chancellor", "king", "queen", "prince", "emir", "sheikh", "sultan", "minister",
+    "secretary", "general", "gen", "gen.", "senator", "sen.", "governor", "gov.", "speaker", "ambassador", "envoy",
+    "ayatollah", "colonel", "col.", "commander", "marshal", "admiral", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.",
+    "leader", "chief", "representative", "rep.", "vice", "foreign", "defence", "defense", "interior", "finance",
+}
+
+
+@lru_cache(maxsize=1)
+def _surname_index() -> dict[str, tuple[Entry, ...]]:
+    """Surname -> the people of our KB who bear it (the last word of their name)."""
+    index: dict[str, list[Entry]] = {}
+    for entry in load_kb().entries.values():
+        if entry.kind == "person" and " " in entry.name:
+            index.setdefault(entry.name.split()[-1], []).append(entry)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def _add_titled_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """"President Bush" with no full name before it: the person of that surname whose office the title names,
+    else the only person of that surname, else the one who held office last (the event date then picks the role)."""
+    surnames = _surname_index()
+    covered = None
+    added = []
+    for token in doc:
+        if token.pos_ != "PROPN" or token.i == 0 or token.text not in surnames:
+            continue
+        title = doc[token.i - 1]
+        if title.lower_ not in _TITLES:
+            continue
+        if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN" and doc[token.i + 1].dep_ != "nsubj":
+            continue  # a longer name the KB does not know ("President George Weah")
+        if covered is None:
+            covered = _covered_chars(doc, mentions)
+        if covered[token.idx]:
+            continue
+        people = surnames[token.text]
+        titled = [p for p in people if any(title.lower_ in r.title.lower() for r in p.roles)]
+        pool = titled or people
+        entry = pool[0] if len(pool) == 1 else max(pool, key=lambda p: max((r.start or date.min) for r in p.roles) if p.roles else date.min)
+        added.append(ActorMention(token.idx, token.idx + len(token), token.i, token.i + 1, entry, "surname", None, token.text))
+    return mentions + added if added else mentions
+
+
+def _ethnic_groups(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """A people is not its kin state: "ethnic Albanians in south Serbia" are civilians of the country they
+    live in (found from the context later), "Bosnian Serbs" are Bosnia's."""
+    if not mentions:
+        return mentions
+    civilians = load_kb().entries.get("agent:civilian")
+    by_token = by_token_index(mentions)
+    out = []
+    skip: set[int] = set()
+    for m in mentions:
+        if id(m) in skip:
+            continue
+        if m.entry is None or m.entry.kind != "country" or m.form not in ("demonym", "adjective"):
+            out.append(m)
+            continue
+        before = doc[m.tok_start - 1] if m.tok_start > 0 else None
+        if before is not None and before.lower_ == "ethnic":
+            # "ethnic Albanians": civilians of wherever they are; "ethnic Albanian guerrillas": the guerrillas
+            if m.form == "demonym" and civilians is not None:
+                out.append(replace(m, start=before.idx, tok_start=before.i, entry=civilians, form="agent", sector=None,
+                                   text=text_of(doc)[before.idx : m.end]))
+            continue
+        qualifier = by_token.get(m.tok_start - 1) if m.form == "demonym" else None
+        if (qualifier is not None and qualifier.entry is not None and qualifier.entry.kind == "country"
+                and qualifier.form == "adjective" and qualifier.entry is not m.entry):
+            # "Bosnian Serbs", "Iraqi Kurds": the people of the first country
+            out = [x for x in out if x is not qualifier]
+            out.append(replace(qualifier, end=m.end, tok_end=m.tok_end, form="composite", sector="CVL",
+                               text=text_of(doc)[qualifier.start : m.end]))
+            continue
+        out.append(m)
+    return out
 
 
 def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:

@@ -209,7 +209,7 @@ class GeoTools:
     def has_id(self, geonames_id: int) -> bool:
         """Whether the gazetteer holds the entry with this GeoNames id (under any name)."""
         if self._ids is None:
-            self._ids = {e.geonames_id for bucket in self.gazetteer.index.values() for e in bucket if e.geonames_id}
+            self._ids = {e.geonames_id for e in self.gazetteer.entries() if e.geonames_id}
         return geonames_id in self._ids
 
     def most_populous(self, name: str):
@@ -230,10 +230,9 @@ class GeoTools:
         """ISO3 of the nearest gazetteer town (within about 10 degrees): good enough to tell countries apart."""
         if self._grid is None:
             grid: dict[tuple[int, int], dict] = defaultdict(dict)
-            for bucket in self.gazetteer.index.values():
-                for e in bucket:
-                    if e.feature == "city":
-                        grid[(math.floor(e.lat), math.floor(e.lon))][e.geonames_id] = e
+            for e in self.gazetteer.entries():
+                if e.feature == "city":
+                    grid[(math.floor(e.lat), math.floor(e.lon))][e.geonames_id] = e
             self._grid = {k: list(v.values()) for k, v in grid.items()}
         cy, cx = math.floor(lat), math.floor(lon)
         best, best_d = None, math.inf
@@ -253,7 +252,7 @@ class GeoTools:
         return best.country if best else None
 
 
-SMALL_PLACE = 50_000  # as newsevents.geo.places: smaller towns count only in the actors' countries
+from newsevents.geo.places import SMALL_PLACE  # noqa: E402  smaller towns count only where the article is
 
 RESOLUTION_CLASSES = {
     "name_missing": "the gold entry (same GeoNames id) is in the gazetteer, but not under this name or spelling",
@@ -283,7 +282,7 @@ def classify_resolution(tools: GeoTools, lookup: str, gold: Toponym, chosen, foc
     info["gold_country"] = gold_country
     if chosen is not None and chosen.feature == "country" and chosen.country == gold_country:
         return "country_centroid", info
-    near = sorted((haversine_km(gold.lat, gold.lon, c.lat, c.lon), c) for c in candidates)  # type: ignore[arg-type]
+    near = sorted(((haversine_km(gold.lat, gold.lon, c.lat, c.lon), c) for c in candidates), key=lambda dc: dc[0])  # type: ignore[arg-type]
     near = [c for d, c in near if d <= ACC_KM]
     if not near:
         return "entity_missing", info

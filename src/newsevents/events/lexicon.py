@@ -20,6 +20,7 @@ class VerbPattern:
     prep: str | None = None
     object: frozenset[str] | None = None
     target: str = "dobj"  # dobj | prep | none
+    xcomp: frozenset[str] | None = None  # the lemma of the verb's "to"-clause ("ordered X to leave")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,21 @@ class Lexicon:
     light_verbs: frozenset[str]
     reporting_verbs: frozenset[str]
     intent_verbs: frozenset[str]
+    command_verbs: frozenset[str] = frozenset()
+    in_light_verbs: frozenset[str] = frozenset()
+    participation_verbs: frozenset[str] = frozenset()
+    # family ("02", "03", "10", "12", "13") -> code prefix of the act the complement tells -> refined code
+    complement_codes: dict[str, dict[str, str]] | None = None
+
+    def refine(self, family: str, inner_code: str) -> str | None:
+        """The code of an appeal, intent, demand, rejection or threat whose content is an act coded `inner_code`
+        ("urged Iran to free X": family 02, inner 0841 -> 0253); None when the table has no entry."""
+        table = (self.complement_codes or {}).get(family) or {}
+        for n in range(len(inner_code), 1, -1):
+            found = table.get(inner_code[:n])
+            if found is not None:
+                return found
+        return None
 
 
 class LexiconError(ValueError):
@@ -53,6 +69,7 @@ def load_lexicon() -> Lexicon:
             if code not in codes:
                 raise LexiconError(f"triggers.yaml: verb '{lemma}' uses unknown CAMEO code {code}")
             obj = p.get("object")
+            xcomp = p.get("xcomp")
             parsed.append(
                 VerbPattern(
                     code=code,
@@ -60,6 +77,7 @@ def load_lexicon() -> Lexicon:
                     prep=p.get("prep"),
                     object=frozenset(str(o).lower() for o in obj) if obj else None,
                     target=p.get("target", "prep" if p.get("prep") else "dobj"),
+                    xcomp=frozenset(str(o).lower() for o in xcomp) if xcomp else None,
                 )
             )
         verbs[str(lemma).lower()] = tuple(parsed)
@@ -75,4 +93,19 @@ def load_lexicon() -> Lexicon:
         light_verbs=frozenset(raw.get("light_verbs") or ()),
         reporting_verbs=frozenset(raw.get("reporting_verbs") or ()),
         intent_verbs=frozenset(raw.get("intent_verbs") or ()),
+        command_verbs=frozenset(raw.get("command_verbs") or ()),
+        in_light_verbs=frozenset(raw.get("in_light_verbs") or ()),
+        participation_verbs=frozenset(raw.get("participation_verbs") or ()),
+        complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
     )
+
+
+def _complement_codes(raw: dict, codes) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for inner, by_family in raw.items():
+        for family, code in (by_family or {}).items():
+            code = str(code)
+            if code not in codes:
+                raise LexiconError(f"triggers.yaml: complement_codes {inner}/{family} uses unknown CAMEO code {code}")
+            out.setdefault(str(family), {})[str(inner)] = code
+    return out

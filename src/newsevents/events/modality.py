@@ -42,6 +42,8 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
         clause.append(tok)
         if tok.i != trigger.i and tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("xcomp", "conj", "aux"):
             break
+        if tok.pos_ in ("VERB", "AUX") and tok.dep_ == "relcl":
+            break  # "a helicopter that was captured last week": the relative clause tells its own facts
 
     attributed = None
     reported = False
@@ -67,8 +69,13 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
         for child in tok.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no" and tok.i == trigger.i):
                 return "negated", attributed
+    conditional = any(child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS for tok in clause for child in tok.children) or any(
+        c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CONDITIONAL_MARKS for m in c.children) for tok in clause for c in tok.children
+    )
     for tok in clause:
         for child in tok.children:
+            if child.dep_ == "aux" and child.lower_ == "would" and not conditional and _reported_future(tok):
+                return "intended", attributed  # "announced that Britain would send tanks": will, told in the past
             if child.dep_ == "aux" and child.lower_ in _HYPOTHETICAL_MODALS:
                 return "hypothetical", attributed
             if child.dep_ == "mark" and child.lower_ in _CONDITIONAL_MARKS:
@@ -85,6 +92,23 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
     if reported:
         return "reported", attributed
     return "asserted", attributed
+
+
+# verbs after which "would" is only the past of "will": the speaker tells a plan or a decision
+_FUTURE_IN_PAST = {"say", "announce", "tell", "state", "confirm", "declare", "add", "insist", "reiterate", "pledge", "promise",
+                   "vow", "decide", "agree", "report", "write", "indicate", "disclose", "reveal", "explain", "assert", "stress"}
+
+
+def _reported_future(verb: Token) -> bool:
+    """Whether the verb carrying "would" heads the complement of a reporting verb in the past ("said it
+    would", "told him that France would"), where "would" is the future of the time of speaking."""
+    top = verb
+    while top.dep_ in ("conj", "xcomp") and top.head.i != top.i:
+        top = top.head
+    if top.dep_ != "ccomp":
+        return False
+    speech = top.head
+    return speech.lemma_.lower() in _FUTURE_IN_PAST and speech.tag_ in ("VBD", "VBN")
 
 
 def _according_to(trigger: Token, index: "MentionIndex"):

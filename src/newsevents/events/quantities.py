@@ -44,8 +44,10 @@ def parse_number(text: str) -> float | None:
 
 def find_quantities(ents: list[Span], tokens: set[int]) -> list[Quantity]:
     """Quantities among the entities of a sentence (`Span.ents`, computed once per sentence) whose head
-    is in one clause's `tokens`."""
+    is in one clause's `tokens`, or in a participial clause of it that tells the act's toll ("struck PKK
+    camps, killing at least 30 militants": the strike's 30 dead)."""
     out = []
+    tokens = _with_participles(ents, tokens)
     for ent in ents:
         if ent.label_ not in _LABELS or ent.root.i not in tokens:
             continue
@@ -59,6 +61,18 @@ def find_quantities(ents: list[Span], tokens: set[int]) -> list[Quantity]:
             continue
         out.append(Quantity(value=value, unit=unit, text=ent.text, start=ent.start_char, end=ent.end_char))
     return out
+
+
+def _with_participles(ents: list[Span], tokens: set[int]) -> set[int]:
+    if not ents or not tokens:
+        return tokens
+    doc = ents[0].doc
+    extra: set[int] = set()
+    for i in tokens:
+        for child in doc[i].children:
+            if child.dep_ == "advcl" and child.tag_ == "VBG" and child.i not in tokens and not any(c.dep_ == "mark" for c in child.children):
+                extra.update(t.i for t in child.subtree)
+    return tokens | extra if extra else tokens
 
 
 def _unit(ent: Span) -> str | None:

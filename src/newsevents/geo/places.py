@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from newsevents.geo.gazetteer import GeoEntry, Gazetteer
+from newsevents.geo.gazetteer import GeoEntry, Gazetteer, key_variants, place_key
 from newsevents.model import Place
 from newsevents.nlp.model import text_of
 
 LOCATIVE_PREPS = {"in", "at", "near", "from", "into", "across", "around", "outside", "inside", "toward", "towards", "throughout", "within", "over", "to", "of", "on", "between", "along", "off", "north", "south", "east", "west"}
-_REGION_WORDS = {"province", "governorate", "region", "district", "countryside", "oblast", "state", "county", "prefecture"}
-_GENERIC_TAIL = _REGION_WORDS | {"city", "desert", "area", "town", "village", "valley", "front", "airbase", "base", "airport", "border", "mountains"}
+REGION_WORDS = {"province", "governorate", "region", "district", "countryside", "oblast", "state", "county", "prefecture", "parish"}
+_GENERIC_TAIL = REGION_WORDS | {"city", "desert", "area", "town", "village", "valley", "front", "airbase", "base", "airport", "border", "mountains"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "csubj"}
-_SMALL_PLACE = 50_000
+SMALL_PLACE = 50_000
 
 
 @dataclass(frozen=True)
@@ -39,37 +39,182 @@ def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str], not_places:
     """Places in `doc`; `focus` counts the countries its actors belong to, `not_places` are token
     indices of names known to be actors other than countries ("Taliban", "Hezbollah")."""
     spans = [s for s in _recognise(doc, gazetteer) if not any(i in not_places for i in range(s[2], s[3]))]
-    return resolve_toponyms(spans, gazetteer, focus)
+    return resolve_toponyms(spans, gazetteer, focus, text_of(doc))
 
 
 def resolve_toponyms(
-    spans: list[tuple[int, int, int, int, str, bool]], gazetteer: Gazetteer, focus: Counter[str]
+    spans: list[tuple[int, int, int, int, str, str]], gazetteer: Gazetteer, focus: Counter[str], text: str = ""
 ) -> list[PlaceMention]:
-    """Resolve toponym spans `(start, end, tok_start, tok_end, text, region)`, in document order, to one
-    gazetteer entry each, ranked with the article's context; a span with no candidate is left out."""
-    # Resolve unambiguous names first: they tell what the article is about, as actors do.
-    context = Counter(focus)
-    resolved: list[tuple[int, int, int, int, str, bool, list[GeoEntry]]] = []
-    for start, end, t0, t1, text, region in spans:
-        # A small town abroad is more often a common word or a person ("the West", "Kurram") than the
-        # place meant; small places count only inside the countries the article's actors are from.
-        candidates = [c for c in gazetteer.lookup(text) if c.population >= _SMALL_PLACE or focus.get(c.country)]
-        if candidates:
-            resolved.append((start, end, t0, t1, text, region, candidates))
-            if len({c.country for c in candidates}) == 1:
-                context[candidates[0].country] += 1
+    """Resolve toponym spans `(start, end, tok_start, tok_end, name, tail)` in document order, where `tail`
+    is the generic word after the name ("province" in "Idlib province") or "", to one gazetteer entry
+    each, ranked with the article's context (`text` is the document, for qualifiers such as "Paris,
+    Texas"); a span with no admissible candidate is left out."""
+    toponyms = [_Toponym(s, gazetteer) for s in spans]
+    _share_list_tails(toponyms, text, gazetteer)
+    _link_qualifiers(toponyms, text)
+    _count_support(toponyms)
+    # Pass 1: the actors' countries and the names that can mean only one country set the scene.
+    context = _Context(Counter(focus))
+    for t in toponyms:
+        if t.candidates and len({c.country for c in t.candidates}) == 1:
+            context.countries[t.candidates[0].country] += 1
+    first = {id(t): t.best(context, focus) for t in toponyms}
+    # Pass 2: every other name's first reading is context too (a town among the others in its state).
     out = []
-    for start, end, t0, t1, text, region, candidates in resolved:
-        best = max(candidates, key=lambda c: _score(c, context))
-        feature = "region" if region and best.feature == "city" else best.feature
-        place = Place(text, start, end, best.name, best.country, best.lat, best.lon, feature, best.geonames_id)
-        out.append(PlaceMention(start, end, t0, t1, place))
+    for t in toponyms:
+        others = _Context(Counter(focus))
+        seen_names = {t.key}
+        for u in toponyms:
+            chosen = first[id(u)]
+            if chosen is None or u.key in seen_names:
+                continue
+            seen_names.add(u.key)
+            others.add(chosen)
+        best = t.best(others, focus)
+        if best is None:
+            continue
+        feature = "region" if t.region and best.feature == "city" else _PLACE_FEATURE.get(best.feature, best.feature)
+        place = Place(t.name, t.start, t.end, best.name, best.country or None, best.lat, best.lon, feature, best.geonames_id)
+        out.append(PlaceMention(t.start, t.end, t.t0, t.t1, place))
     return out
 
 
-def _score(entry: GeoEntry, context: Counter[str]) -> float:
-    in_context = context.get(entry.country, 0)
-    return (4.0 * math.log1p(in_context)) + (3.0 if entry.feature == "country" else 0.0) + math.log10(entry.population + 10)
+class _Context:
+    """What the rest of a document says about where it is: countries, first-level divisions, points."""
+
+    def __init__(self, countries: Counter[str]) -> None:
+        self.countries = countries
+        self.admin1: Counter[int] = Counter()
+        self.points: list[tuple[float, float]] = []
+
+    def add(self, entry: GeoEntry) -> None:
+        if entry.country:
+            self.countries[entry.country] += 1
+        if entry.admin1 >= 0:
+            self.admin1[entry.admin1] += 1
+        if entry.feature not in ("country", "continent", "region", "water"):
+            self.points.append((entry.lat, entry.lon))
+
+
+class _Toponym:
+    def __init__(self, span: tuple[int, int, int, int, str, str], gazetteer: Gazetteer) -> None:
+        self.start, self.end, self.t0, self.t1, self.name, self.tail = span
+        self.key = place_key(self.name)
+        self.region = self.tail in REGION_WORDS
+        found = {c.row: c for c in gazetteer.lookup(self.name)}
+        if self.tail:  # "Fulton County" is a county's whole name
+            found.update({c.row: c for c in gazetteer.lookup(f"{self.name} {self.tail}")})
+        self.candidates: list[GeoEntry] = list(found.values())
+        self.qualifier: _Toponym | None = None
+        self.support: Counter[int] = Counter()  # division row -> other names with a candidate in it
+
+    def with_tail(self, tail: str, gazetteer: Gazetteer) -> None:
+        self.tail, self.region = tail, True
+        self.candidates += [c for c in gazetteer.lookup(f"{self.name} {tail}") if c not in self.candidates]
+
+    def admissible(self, c: GeoEntry, context: _Context, focus: Counter[str]) -> bool:
+        # A small town abroad is more often a common word or a person ("the West", "Kurram") than the place
+        # meant: it counts only where the article is (its actors' countries, its other places' divisions).
+        if c.population >= SMALL_PLACE or focus.get(c.country) or self._qualified(c):
+            return True
+        return (
+            context.admin1.get(c.admin1, 0) > 0
+            or context.countries.get(c.country, 0) >= 2
+            or self.support.get(c.admin1, 0) >= 2
+        )
+
+    def _qualified(self, c: GeoEntry) -> bool:
+        q = self.qualifier
+        return q is not None and any(
+            (qc.feature == "country" and qc.country == c.country) or (qc.feature == "admin1" and qc.row == c.admin1)
+            for qc in q.candidates
+        )
+
+    def best(self, context: _Context, focus: Counter[str]) -> GeoEntry | None:
+        candidates = [c for c in self.candidates if self.admissible(c, context, focus)]
+        if self.region:  # "Grant County", "Idlib province": a division if there is one
+            candidates = [c for c in candidates if c.feature in _DIVISIONS] or candidates
+        if not candidates:
+            return None
+        # a division that holds a town of its own name ("Aleppo") is the town unless the text says "province"
+        towns_in = {c.admin1 for c in candidates if c.feature == "city"}
+        country_named = any(c.feature == "country" for c in candidates)
+        return max(candidates, key=lambda c: (self._score(c, context, towns_in, country_named), -c.row))
+
+    def _score(self, c: GeoEntry, context: _Context, towns_in: set[int], country_named: bool) -> float:
+        score = math.log10(c.population + 10) + _FEATURE_BONUS.get(c.feature, 0.0)
+        if country_named and c.feature == "city":
+            score -= 3.0  # a town named after a country ("China, Maine") is rarely what "China" means
+        score += 4.0 * math.log1p(context.countries.get(c.country, 0)) if c.country else 0.0
+        score += 3.0 * math.log1p(context.admin1.get(c.admin1, 0))
+        if self.key not in key_variants(c.name) and f"{self.key} city" not in key_variants(c.name):
+            score -= 1.5  # found by an alternate name only ("Minnesota" is also a name of Minneota)
+        if c.capital:
+            score += 1.5  # "Washington" is the capital more often than the state
+        if not self.region and c.feature == "admin1" and c.row in towns_in:
+            score -= 1.5
+        elif not self.region and c.feature == "admin2":
+            score -= 2.0  # "Paris" is the city, not the département, unless the text says "county"
+        if self._qualified(c):
+            score += 8.0
+        if c.feature not in ("country", "continent") and c.admin1 >= 0:
+            score += 1.5 * math.log1p(self.support.get(c.admin1, 0))
+        if c.feature not in ("country", "continent") and context.points:
+            near = min(_km(c.lat, c.lon, lat, lon) for lat, lon in context.points)
+            score += 2.0 if near < 150 else (1.0 if near < 400 else 0.0)
+        return score
+
+
+_DIVISIONS = {"admin1", "admin2", "region"}
+_PLACE_FEATURE = {"base": "site", "crossing": "site"}
+_FEATURE_BONUS = {"country": 3.0, "continent": 3.0, "admin1": 1.0, "region": 1.0, "water": 1.0, "base": 2.0, "crossing": 2.0}
+
+
+_PLURAL_DIVISIONS = {"counties": "county", "provinces": "province", "governorates": "governorate",
+                     "districts": "district", "states": "state", "regions": "region", "parishes": "parish"}
+
+
+def _share_list_tails(toponyms: list[_Toponym], text: str, gazetteer: Gazetteer) -> None:
+    """"Clay, Douglas and Grant counties": every name of the list is a county."""
+    run: list[_Toponym] = []
+    for i, t in enumerate(toponyms):
+        run.append(t)
+        nxt = toponyms[i + 1] if i + 1 < len(toponyms) else None
+        if nxt is not None and text and text[t.end:nxt.start].strip(" ,") in ("", "and", "or", "&"):
+            continue
+        word = text[t.end:t.end + 20].split()[:1] if text else []
+        singular = _PLURAL_DIVISIONS.get(word[0].lower().strip(".,;")) if word else None
+        if singular and len(run) > 1:
+            for u in run:
+                u.with_tail(singular, gazetteer)
+        run = []
+
+
+def _count_support(toponyms: list[_Toponym]) -> None:
+    """For each name, how many other names could lie in each first-level division: local names that
+    cluster in one state ("Alexandria" and "Pineville", both in Louisiana) point at it."""
+    by_name: dict[str, set[int]] = {}
+    for t in toponyms:
+        by_name.setdefault(t.key, set()).update(c.admin1 for c in t.candidates if c.admin1 >= 0)
+    totals: Counter[int] = Counter()
+    for divisions in by_name.values():
+        totals.update(divisions)
+    for t in toponyms:
+        own = by_name.get(t.key, set())
+        t.support = Counter({d: n - (d in own) for d, n in totals.items() if n - (d in own) > 0})
+
+
+def _link_qualifiers(toponyms: list[_Toponym], text: str) -> None:
+    """"Paris, Texas", "Springfield, Ill.": a name followed by a comma and a division or country."""
+    for a, b in zip(toponyms, toponyms[1:]):
+        if text and text[a.end:b.start].strip() == "," and any(c.feature in ("admin1", "country") for c in b.candidates):
+            a.qualifier = b
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 _TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
@@ -103,10 +248,9 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         tail = ent[-1] if ent[-1].lower_ in _GENERIC_TAIL else None
         if tail is None and ent.end < len(doc) and doc[ent.end].lower_ in _GENERIC_TAIL:
             tail = doc[ent.end]
-        # the span is the name alone ("Hama" in "Hama province"); the region word sets the feature
+        # the span is the name alone ("Hama" in "Hama province"); the generic word ranks the candidates
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        region = tail is not None and tail.lower_ in _REGION_WORDS
-        out.append((start, end, tokens[0].i, tokens[-1].i + 1, text_of(doc)[start:end], region))
+        out.append((start, end, tokens[0].i, tokens[-1].i + 1, text_of(doc)[start:end], tail.lower_ if tail is not None else ""))
         covered.update(range(ent.start, ent.end))
     # Names the NER missed: a capitalised proper noun run right after a locative preposition.
     for tok in doc:
@@ -123,15 +267,15 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         text = doc[i:j].text
         if not re.match(r"^[A-Z]", text) or not gazetteer.lookup(text):
             continue
-        region = j < len(doc) and doc[j].lower_ in _REGION_WORDS
-        out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, region))
+        tail = doc[j].lower_ if j < len(doc) and doc[j].lower_ in _GENERIC_TAIL else ""
+        out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, tail))
         covered.update(range(i, j))
     # One sense per document: a name recognised as a place once is a place wherever else it stands
     # (the NER often tags a town as an organisation when it is a verb's object: "retook Palmyra").
-    names = {text for *_, text, _region in out if " " not in text}
+    names = {text for *_, text, _tail in out if " " not in text}
     for tok in doc:
         if tok.text in names and tok.i not in covered and tok.dep_ not in _SUBJECT_DEPS:
-            out.append((tok.idx, tok.idx + len(tok), tok.i, tok.i + 1, tok.text, False))
+            out.append((tok.idx, tok.idx + len(tok), tok.i, tok.i + 1, tok.text, ""))
             covered.add(tok.i)
     out.sort()
     return out

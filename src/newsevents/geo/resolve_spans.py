@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from newsevents.actors.resolve import find_actors
 from newsevents.geo.gazetteer import Gazetteer, load_gazetteer
-from newsevents.geo.places import _REGION_WORDS, _strip, resolve_toponyms
+from newsevents.geo.places import _GENERIC_TAIL, _strip, resolve_toponyms
 from newsevents.model import Place
 from newsevents.nlp.model import text_of
 
@@ -27,17 +27,21 @@ def actor_focus(doc: Doc) -> Counter[str]:
     return Counter(a.country for a in (m.to_actor(None) for m in find_actors(doc)) if a.country)
 
 
-def lookup_form(doc: Doc, start: int, end: int) -> tuple[str, int, int, bool]:
-    """How the recogniser would look the span up: (lookup text, first token, end token, region word
-    beside it). Leading articles and trailing generic words go ("the Idlib province" -> "Idlib")."""
+def lookup_form(doc: Doc, start: int, end: int) -> tuple[str, int, int, str]:
+    """How the recogniser would look the span up: (lookup text, first token, end token, the generic word
+    in or after it). Leading articles and trailing generic words go ("the Idlib province" -> "Idlib")."""
     text = text_of(doc)
     span = doc.char_span(start, end, alignment_mode="expand")
     tokens = _strip(list(span)) if span is not None else []
     if not tokens:  # only generic words ("the city"), or no token inside: the text as it stands
         t0, t1 = (span.start, span.end) if span is not None else (0, 0)
-        return text[start:end], t0, t1, False
-    region = span[-1].lower_ in _REGION_WORDS or (span.end < len(doc) and doc[span.end].lower_ in _REGION_WORDS)
-    return text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])], tokens[0].i, tokens[-1].i + 1, region
+        return text[start:end], t0, t1, ""
+    tail = ""
+    if span[-1].lower_ in _GENERIC_TAIL:
+        tail = span[-1].lower_
+    elif span.end < len(doc) and doc[span.end].lower_ in _GENERIC_TAIL:
+        tail = doc[span.end].lower_
+    return text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])], tokens[0].i, tokens[-1].i + 1, tail
 
 
 def resolve_spans(
@@ -57,9 +61,9 @@ def resolve_spans(
     items = {}
     for start, end in offsets:
         if (start, end) not in items:
-            lookup, t0, t1, region = lookup_form(doc, start, end)
-            items[(start, end)] = (start, end, t0, t1, lookup, region)
-    by_span = {(m.start, m.end): m.place for m in resolve_toponyms(sorted(items.values()), gazetteer, focus)}
+            lookup, t0, t1, tail = lookup_form(doc, start, end)
+            items[(start, end)] = (start, end, t0, t1, lookup, tail)
+    by_span = {(m.start, m.end): m.place for m in resolve_toponyms(sorted(items.values()), gazetteer, focus, text)}
     out: list[Place | None] = []
     for start, end in offsets:
         place = by_span.get((start, end))

@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS events (
     quantities JSON
 );
 CREATE TABLE IF NOT EXISTS ingest_errors (origin VARCHAR, reason VARCHAR, recorded_at TIMESTAMP);
+CREATE TABLE IF NOT EXISTS actor_layers (
+    name VARCHAR PRIMARY KEY, position INTEGER, sources VARCHAR[], entries INTEGER, imported_at TIMESTAMP, content VARCHAR
+);
 """
 
 _ACTOR_SIDES = ("source", "target")
@@ -246,6 +249,32 @@ class Store:
             "events": one("SELECT count(*) FROM events"),
             "errors": one("SELECT count(*) FROM ingest_errors"),
         }
+
+    # -- actor layers (`newsevents dict import --db`): JSON Lines text, applied in position order --------
+
+    def put_actor_layer(self, name: str, content: str, sources: list[str], entries: int) -> None:
+        """Store a layer; one of the same name is replaced and keeps its place in the order."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            row = self.con.execute("SELECT position FROM actor_layers WHERE name = ?", [name]).fetchone()
+            position = row[0] if row else self.con.execute("SELECT coalesce(max(position), 0) + 1 FROM actor_layers").fetchone()[0]
+            self.con.execute("DELETE FROM actor_layers WHERE name = ?", [name])
+            self.con.execute("INSERT INTO actor_layers VALUES (?, ?, ?, ?, ?, ?)", [name, position, sources, entries, now, content])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def actor_layers(self, content: bool = True) -> list[tuple]:
+        """(name, content) of each stored layer in order; with content=False (name, entries, sources, imported_at)."""
+        if not self.con.execute("SELECT 1 FROM information_schema.tables WHERE table_name = 'actor_layers'").fetchone():
+            return []  # a database written before layers existed, opened read-only
+        columns = "name, content" if content else "name, entries, sources, imported_at"
+        return self.con.execute(f"SELECT {columns} FROM actor_layers ORDER BY position, name").fetchall()
+
+    def remove_actor_layer(self, name: str) -> bool:
+        return bool(self.con.execute("DELETE FROM actor_layers WHERE name = ? RETURNING name", [name]).fetchall())
 
     def top_dyads(self, n: int = 10) -> list[tuple]:
         return self.con.execute(

@@ -1,0 +1,322 @@
+"""Events told inside other events: the act an appeal, promise, demand, refusal, threat or order is about.
+
+CAMEO codes "urged Iran to free the rapper" as one appeal for a release (0253), not as an appeal plus a
+release; "threatened to impose tariffs on Mexico" as a threat of sanctions toward Mexico (1312);
+"refused to hand over the tanker" as a refusal to release (1243). The coder first codes every trigger
+on its own; this module then folds each act told in the complement of such a verb (its "to"-clause,
+its "that"-clause or its object noun) into the verb's event: the code is refined through
+`complement_codes` in the trigger file, a missing target comes from the inner act (for appeals and
+demands, the one asked to act), and the inner act is dropped. Promises of hostile acts ("vowed to
+crush the rebels") keep the act, as intended, and drop the promise. Orders to one's own forces
+("ordered the army to advance on Mekelle") are coded as the ordered act, intended, on the forces.
+
+A speech act named by an object noun ("rejected an Egyptian proposal", "welcomed the US offer") is the
+topic of the verb, not a second event: its speaker becomes the verb's target when it has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from spacy.tokens import Token
+
+from newsevents.events.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from newsevents.events.coder import EventCandidate, MentionIndex
+
+FAMILIES = ("02", "03", "10", "12", "13")
+_GENERIC = {"020", "030", "100", "120", "130"}
+_COOPERATIVE = {"04", "05", "06", "07", "08"}
+_HOSTILE = {"14", "15", "16", "17", "18", "19", "20"}
+_SPEECH_ACT_ROOTS = {"01", "02", "03", "10", "11", "12", "13"}  # nouns that name what someone said or asked
+_PATH = {"xcomp", "conj", "dobj", "obj", "pobj", "prep", "compound", "amod", "nmod", "npadvmod", "dative", "attr", "oprd", "acomp", "advcl"}
+_NOUN_PREPS = {"for", "to", "on", "upon", "against", "as"}
+
+
+def family(code: str) -> str | None:
+    root = code[:2]
+    return root if root in FAMILIES else None
+
+
+def has_to(verb: Token) -> bool:
+    return any(a.dep_ == "aux" and a.lower_ == "to" for a in verb.children)
+
+
+def infinitive_clauses(verb: Token) -> list[Token]:
+    """The "to"-clauses of a verb: its xcomp, a ccomp in "to" ("allowed inspectors to visit", parsed with
+    the inspectors as the clause's subject), or a "to"-clause the parser hung on the object."""
+    out = [c for c in verb.children if c.dep_ == "xcomp" or (c.dep_ == "ccomp" and has_to(c))]
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "obj")):
+        out += [c for c in obj.children if c.dep_ in ("relcl", "acl") and has_to(c)]
+    return out
+
+
+def _complement_heads(e: "EventCandidate") -> list[Token]:
+    heads = [c for c in e.trigger.children if c.dep_ in ("xcomp", "ccomp")]
+    heads += [c for c in infinitive_clauses(e.trigger) if c not in heads]
+    if e.noun is not None:  # "gave Egypt's politicians an ultimatum to resolve the crisis"
+        heads += [c for c in e.noun.children if c.dep_ in ("acl", "relcl") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)]
+    return heads
+
+
+def _told_in(inner: "EventCandidate", head: Token) -> bool:
+    """Whether the inner event's trigger is the clause `head` or hangs under it without a clause boundary."""
+    tok = inner.trigger
+    for _ in range(10):
+        if tok.i == head.i:
+            return True
+        if tok.head.i == tok.i or tok.dep_ not in _PATH:
+            return False
+        if tok.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ not in ("to",) for m in tok.children):
+            return False  # "..., if Iran attacks": a condition, not the content
+        tok = tok.head
+    return False
+
+
+def _object_nouns(e: "EventCandidate") -> list[Token]:
+    """The nouns an event is about: its direct object and the objects of "for"/"to"/"on" phrases."""
+    holders = [e.trigger] + ([e.noun] if e.noun is not None else [])
+    out = []
+    for h in holders:
+        for c in h.children:
+            if c.dep_ in ("dobj", "obj") and c is not e.noun:
+                out.append(c)
+                out += list(c.conjuncts)
+            elif c.dep_ == "prep" and c.lower_ in _NOUN_PREPS:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        out.append(g)
+                        out += list(g.conjuncts)
+    return out
+
+
+def _same(a, b) -> bool:
+    return a is not None and b is not None and (a is b or (a.entry is b.entry and a.sector == b.sector))
+
+
+def _country(m) -> str | None:
+    if m is None or m.entry is None:
+        return None
+    if m.entry.kind == "person":
+        role = m.entry.role_on(None)
+        return role.country if role else None
+    return m.entry.country
+
+
+def merge_complements(events: list["EventCandidate"], lexicon: Lexicon, index: "MentionIndex") -> list["EventCandidate"]:
+    if not events:
+        return events
+    dropped: set[int] = set()
+    replaced: dict[int, list["EventCandidate"]] = {}
+    groups: dict[int, list["EventCandidate"]] = {}
+    for e in events:
+        groups.setdefault(e.trigger.i, []).append(e)
+    for i in sorted(groups):
+        group = [e for e in groups[i] if id(e) not in dropped]
+        if not group:
+            continue
+        first = group[0]
+        lemma = first.trigger.lemma_.lower()
+        heads = _complement_heads(first) if first.trigger.pos_ in ("VERB", "AUX") or first.noun is not None else []
+        others = [c for c in events if c.trigger.i != i and id(c) not in dropped]
+        inner = [c for c in others if any(_told_in(c, h) for h in heads)]
+        nouns = {t.i for t in _object_nouns(first)}
+        topics = [c for c in others if c.trigger.i in nouns and c.trigger.pos_ in ("NOUN", "PROPN", "ADJ")]
+        deontic = _deontic_family(first, heads, lexicon)
+        for e in group:
+            fam = deontic or family(e.code)
+            if deontic and family(e.code) is None:
+                e.code = "100" if deontic == "10" else "020"
+            # a speech act named by the object noun: its speaker is the target, it is not coded again
+            for c in topics:
+                if c.code[:2] in _SPEECH_ACT_ROOTS:
+                    dropped.add(id(c))
+                    if e.target is None and c.source is not None and not _same(c.source, e.source):
+                        e.target = c.source
+                        e.target_tokens = [c.trigger]
+                    if fam is not None and e.code in _GENERIC:
+                        refined = _refine_by_speech_act(lexicon, fam, c.code)
+                        if refined:
+                            e.code = refined
+            if lemma in lexicon.command_verbs and fam in (None, "10") and inner and _merge_order(e, inner, dropped, replaced, index):
+                continue
+            if lemma in lexicon.participation_verbs and inner and not any(c.dep_ in ("dobj", "obj") for c in e.trigger.children):
+                dropped.add(id(e))  # "helped to plan and carry out killings": the killings
+                continue
+            if fam is None:
+                continue
+            acts = inner + [c for c in topics if c.code[:2] not in _SPEECH_ACT_ROOTS and fam in ("02", "10")]
+            if fam in ("02", "10") and e.target is None:
+                e.target = _addressee(e, index)
+            if fam == "13" and e.target is None:
+                e.target = _condition_subject(e, index)
+            if not acts:
+                continue
+            if fam == "03" and not any(c.code[:2] in _COOPERATIVE for c in acts):
+                # "vowed to crush the rebels": a promise of a hostile act is that act, intended
+                if all(c.code[:2] in _HOSTILE for c in acts):
+                    dropped.add(id(e))
+                continue
+            derived = e.target is not None and any(h.left_edge.i <= e.target.tok_start <= h.right_edge.i for h in heads)
+            out = []
+            for c in acts:
+                root = c.code[:2]
+                usable = root in _HOSTILE if fam == "13" else root in _COOPERATIVE
+                code = e.code
+                if usable and e.code in _GENERIC:
+                    code = lexicon.refine(fam, c.code) or e.code
+                if fam in ("02", "10"):
+                    target = e.target or (c.source if not _same(c.source, e.source) else None) or c.target
+                elif derived:
+                    target = c.target or e.target
+                else:
+                    target = e.target or c.target
+                if _same(target, e.source):
+                    target = None
+                out.append(replace(e, code=code, target=target, target_tokens=e.target_tokens or c.target_tokens))
+                dropped.add(id(c))
+            replaced[id(e)] = out
+    result = []
+    seen = set()
+    for e in events:
+        if id(e) in dropped:
+            continue
+        for r in replaced.get(id(e), [e]):
+            key = (r.trigger.i, r.code, id(r.source.entry) if r.source and r.source.entry else None, r.source and r.source.sector,
+                   id(r.target.entry) if r.target and r.target.entry else None, r.target and r.target.sector)
+            if key in seen:
+                continue
+            seen.add(key)
+            result.append(r)
+    return _conditional_threats(result, lexicon, index)
+
+
+_MUST = {"must", "have", "has", "need", "needs"}
+_SHOULD = {"should", "ought"}
+
+
+def _deontic_family(e: "EventCandidate", heads: list[Token], lexicon: Lexicon) -> str | None:
+    """"said that Sudan must return the helicopter": a statement that someone must act is a demand (10);
+    that someone should act, an appeal (02)."""
+    if e.trigger.lemma_.lower() not in lexicon.reporting_verbs or family(e.code) is not None:
+        return None
+    for h in heads:
+        if h.dep_ != "ccomp" or not any(c.dep_ in ("nsubj", "nsubjpass") for c in h.children):
+            continue
+        for aux in h.children:
+            if aux.dep_ != "aux":
+                continue
+            if aux.lower_ == "must":
+                return "10"
+            if aux.lower_ in _SHOULD:
+                return "02"
+        # "must be ready to mediate", "has to withdraw": the modal sits on the governing "be"/"have"
+        if h.lemma_.lower() in ("have", "need") and any(c.dep_ == "xcomp" for c in h.children):
+            return "10"
+    return None
+
+
+def _condition(e: "EventCandidate") -> Token | None:
+    """The "if"/"unless" clause that conditions an event's clause, if any."""
+    for holder in (e.trigger, e.clause, *[c for c in e.trigger.children if c.dep_ == "xcomp"]):
+        for c in holder.children:
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in c.children):
+                return c
+    return None
+
+
+def _condition_subject(e: "EventCandidate", index: "MentionIndex"):
+    """"threatened to stop negotiations if the United States goes ahead": the one whose act is the condition."""
+    cond = _condition(e)
+    if cond is None:
+        return None
+    for s in cond.children:
+        if s.dep_ in ("nsubj", "nsubjpass"):
+            found = index.for_argument(s)
+            if found is not None and not _same(found, e.source):
+                return found
+    return None
+
+
+def _conditional_threats(events: list["EventCandidate"], lexicon: Lexicon, index: "MentionIndex") -> list["EventCandidate"]:
+    """"Nigeria will withdraw its force from Chad unless Oueddei arranges a ceasefire": an announced act held
+    out on a condition is a threat (13x) toward the one the condition is about, and it is asserted."""
+    out = []
+    for e in events:
+        if e.modality != "intended" or e.source is None or family(e.code) is not None:
+            out.append(e)
+            continue
+        cond = _condition(e)
+        if cond is None:
+            out.append(e)
+            continue
+        unless = any(m.lower_ == "unless" for m in cond.children if m.dep_ == "mark")
+        if not unless and e.code[:2] not in _HOSTILE:
+            out.append(e)
+            continue
+        code = lexicon.refine("13", e.code) if e.code[:2] in _HOSTILE else None
+        if code is None:
+            code = "136" if e.code[:3] in ("087", "086") or e.code == "0874" else "130"
+        target = e.target or _condition_subject(e, index)
+        out.append(replace(e, code=code, target=target, modality="asserted"))
+    return out
+
+
+def _refine_by_speech_act(lexicon: Lexicon, fam: str, noun_code: str) -> str | None:
+    """"rejected an invitation" (036, the intent to meet) -> 125: the noun's own refinement, carried over."""
+    for inner, by_family in _content_index(lexicon).items():
+        if noun_code in by_family:
+            return lexicon.refine(fam, inner)
+    return None
+
+
+_CONTENT_CACHE: dict[int, dict[str, set[str]]] = {}
+
+
+def _content_index(lexicon: Lexicon) -> dict[str, set[str]]:
+    """Inner-act prefix -> the codes that refine to it in any family (for reading a speech-act noun's code)."""
+    key = id(lexicon)
+    if key not in _CONTENT_CACHE:
+        index: dict[str, set[str]] = {}
+        for fam, table in (lexicon.complement_codes or {}).items():
+            for inner, code in table.items():
+                index.setdefault(inner, set()).add(code)
+        _CONTENT_CACHE[key] = index
+    return _CONTENT_CACHE[key]
+
+
+def _merge_order(e, inner, dropped, replaced, index) -> bool:
+    """"ordered the army to advance": the advance, intended, by the army (of the orderer's country).
+    An order to someone else ("ordered Hamas to release the hostages") is left to be read as a demand."""
+    out = []
+    told = [index.at(c) for c in e.trigger.children if c.dep_ in ("dobj", "obj")]
+    for c in inner:
+        source = c.source
+        if source is not None and _country(source) is not None and _country(source) != _country(e.source):
+            continue
+        if source is None and told and told[0] is not None and told[0].entry is not None and told[0].entry.kind == "agent":
+            source = told[0]  # "ordered troops to withdraw": the troops, of the orderer's country
+        if source is not None and source.entry is not None and source.entry.kind == "agent" and _country(e.source):
+            source = index.composite(_country(e.source), source)
+        dropped.add(id(c))
+        modality = "intended" if c.modality in ("asserted", "reported") else c.modality
+        out.append(replace(c, source=source or e.source, modality=modality))
+    if not out:
+        return False
+    replaced[id(e)] = out
+    return True
+
+
+def _addressee(e: "EventCandidate", index: "MentionIndex"):
+    """Whom a demand or appeal is made of when it names no object: the subject of the demanded clause
+    ("demanded that Hamas renounce violence")."""
+    for c in e.trigger.children:
+        if c.dep_ == "ccomp":
+            for s in c.children:
+                if s.dep_ in ("nsubj", "nsubjpass"):
+                    found = index.for_argument(s)
+                    if found is not None and not _same(found, e.source):
+                        return found
+    return None
