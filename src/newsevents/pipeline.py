@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
@@ -21,7 +21,7 @@ from newsevents.events.lexicon import load_lexicon
 from newsevents.events.ontology import load_ontology
 from newsevents.events.quantities import find_quantities
 from newsevents.geo.gazetteer import load_gazetteer
-from newsevents.geo.places import LOCATIVE_PREPS, PlaceMention, find_places
+from newsevents.geo.places import LOCATIVE_PREPS, PlaceMention, actor_countries, find_places
 from newsevents.ingest.clean import clean_document
 from newsevents.ingest.dedup import DuplicateIndex
 from newsevents.ingest.layout import CorpusLines
@@ -108,7 +108,7 @@ class Pipeline:
         if published and window and article.date_confidence and outside_window(published, window):
             article.date_confidence = round(article.date_confidence * OFFICE_DISAGREEMENT_FACTOR, 2)
         actors = [m.to_actor(published) for m in mentions]
-        focus = Counter(a.country for a in actors if a.country)
+        focus = actor_countries(mentions, actors)
         named_actors = {i for m in mentions if m.entry and m.entry.kind in ("organization", "person") for i in range(m.tok_start, m.tok_end)}
         places = find_places(doc, self.gazetteer, focus, named_actors)
         # a named entity the KB does not know and that is a place is not an actor

@@ -61,7 +61,7 @@ class ActorMention:
             code = entry.id + (sector or "")
             kind = "composite" if self.form == "composite" else "country"
             return Actor(self.text, self.start, self.end, code, entry.name, entry.id, sector, code, kind)
-        sector = entry.sector
+        sector = self.sector or entry.sector
         return Actor(self.text, self.start, self.end, f"---{sector}", entry.name, None, sector, f"---{sector}", "agent")
 
 
@@ -82,6 +82,8 @@ def find_actors(doc: Doc, layers: tuple[LayerSource, ...] = ()) -> list[ActorMen
     mentions = _add_surnames(doc, mentions)
     mentions = _add_titled_surnames(doc, mentions)
     mentions = _ethnic_groups(doc, mentions)
+    mentions = _drop_capitals_naming_things(doc, mentions)
+    mentions = _drop_datelines(doc, mentions)
     mentions = _merge_agents(doc, mentions)
     mentions += _unknown_entities(doc, mentions)
     mentions.sort(key=lambda m: m.start)
@@ -133,6 +135,10 @@ _TITLES = {
 }
 
 
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "leader", "chief", "representative", "rep", "vice", "foreign", "defence", "defense",
+               "interior", "finance", "minister", "secretary", "general", "gen"}
+
+
 @lru_cache(maxsize=1)
 def _surname_index() -> dict[str, tuple[Entry, ...]]:
     """Surname -> the people of our KB who bear it (the last word of their name)."""
@@ -163,10 +169,46 @@ def _add_titled_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMe
             continue
         people = surnames[token.text]
         titled = [p for p in people if any(title.lower_ in r.title.lower() for r in p.roles)]
-        pool = titled or people
+        pool = titled or (people if title.lower_.rstrip(".") in _HONORIFICS else [])
+        if not pool:
+            continue  # "King Hassan": no king of that name in the KB; another Hassan would be wrong
         entry = pool[0] if len(pool) == 1 else max(pool, key=lambda p: max((r.start or date.min) for r in p.roles) if p.roles else date.min)
         added.append(ActorMention(token.idx, token.idx + len(token), token.i, token.i + 1, entry, "surname", None, token.text))
     return mentions + added if added else mentions
+
+
+def _drop_datelines(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """"DOHA, Feb 29 - ...", "KYIV (Reuters) - ...": the dateline names where the story was filed, not an actor."""
+    out = []
+    for m in mentions:
+        first = doc[m.tok_start]
+        if m.entry is not None and m.entry.kind == "country" and m.form in ("capital", "name", "alias") and first.text.isupper() \
+                and len(first.text) > 2 and (first.is_sent_start or first.i == 0 or "\n" in doc[first.i - 1].text_with_ws) \
+                and m.tok_end < len(doc) and doc[m.tok_end].text in (",", "(", "-", "\u2013", "\u2014"):
+            continue
+        out.append(m)
+    return out
+
+
+def _drop_capitals_naming_things(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """A capital that only names a thing ("the Paris climate accord", "the Minsk agreements", "the Kyiv
+    region") is not its government acting."""
+    out = []
+    for m in mentions:
+        if m.entry is not None and m.form == "capital":
+            last = doc[m.tok_end - 1]
+            head = last.head
+            if last.dep_ in ("compound", "nmod", "amod") and head.pos_ == "NOUN" and head.i >= m.tok_end \
+                    and not any(a.tok_start <= head.i < a.tok_end for a in mentions if a is not m):
+                if head.lemma_.lower() in _NAMED_DOCUMENTS:
+                    continue  # "the Paris climate accord": no actor at all
+                m = replace(m, form="place", sector=None)  # "the Kyiv region": the country, as a place
+        out.append(m)
+    return out
+
+
+_NAMED_DOCUMENTS = {"accord", "agreement", "deal", "treaty", "pact", "protocol", "format", "process", "declaration",
+                    "convention", "charter", "memorandum", "communique", "framework", "plan", "roadmap", "group", "club"}
 
 
 def _ethnic_groups(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
@@ -191,6 +233,14 @@ def _ethnic_groups(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]
                 out.append(replace(m, start=before.idx, tok_start=before.i, entry=civilians, form="agent", sector=None,
                                    text=text_of(doc)[before.idx : m.end]))
             continue
+        if m.form == "demonym" and civilians is not None:
+            # "the Albanians of southern Serbia", "Kurds in Iraq": a people living in another country
+            located = [g for p in doc[m.tok_end - 1].children if p.dep_ == "prep" and p.lower_ in ("of", "in")
+                       for g in p.children if g.dep_ == "pobj"]
+            elsewhere = [by_token.get(g.i) for g in located]
+            if any(x is not None and x.entry is not None and x.entry.kind == "country" and x.entry is not m.entry for x in elsewhere):
+                out.append(replace(m, entry=civilians, form="agent", sector=None))
+                continue
         qualifier = by_token.get(m.tok_start - 1) if m.form == "demonym" else None
         if (qualifier is not None and qualifier.entry is not None and qualifier.entry.kind == "country"
                 and qualifier.form == "adjective" and qualifier.entry is not m.entry):
@@ -227,7 +277,9 @@ def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
 
 def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMention]) -> ActorMention | None:
     """The country or group among the agent head's modifiers or its 'of' phrase ("forces of Syria")."""
-    candidates = [c for c in head.children if c.dep_ in _MODIFIER_DEPS or (c.dep_ == "prep" and c.lower_ in ("of", "in", "from"))]
+    # "troops in Niger" are where they are, not whose they are; "protesters in Bangladesh" are Bangladeshis
+    located_preps = ("of", "from") if agent.entry is not None and agent.entry.sector == "MIL" else ("of", "in", "from")
+    candidates = [c for c in head.children if c.dep_ in _MODIFIER_DEPS or (c.dep_ == "prep" and c.lower_ in located_preps)]
     located: set[int] = set()  # "officials in Washington": a capital names the country here
     for child in list(candidates):
         if child.dep_ == "prep":
@@ -240,8 +292,8 @@ def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMent
     for child in candidates:
         found = by_token.get(child.i)
         if found and found is not agent and found.entry and found.entry.kind in ("country", "organization"):
-            if found.form != "capital" or child.i in located:
-                return found
+            if found.form != "capital" or child.i in located or child.dep_ == "compound":
+                return found  # "officials in Washington", "Moscow police"
     # "Russian strategic bombers": the adjective may be parsed onto a neighbour; accept a country
     # adjective that directly precedes the agent span with only adjectives between.
     i = agent.tok_start - 1

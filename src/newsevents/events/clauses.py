@@ -40,6 +40,20 @@ _CONTENT_NOUNS = {
     "capacity", "capability", "need", "reason", "time", "bid", "scheme", "program", "programme", "strategy", "attempts",
 }
 
+# nouns for what someone issues or sends: a participle on them tells what its author says ("issued a
+# statement calling on all parties to de-escalate")
+DOCUMENT_NOUNS = {"statement", "letter", "declaration", "resolution", "communique", "message", "note", "report", "appeal",
+                   "warning", "ultimatum", "decree", "order", "memo", "memorandum", "press release", "release", "notice"}
+ISSUING_VERBS = {"issue", "send", "publish", "release", "adopt", "sign", "deliver", "write", "pen", "circulate", "present",
+                 "submit", "make", "put", "post", "read", "hand", "file", "lodge"}
+
+
+def issued_document(noun: Token) -> bool:
+    """"issued a statement", "sent a letter": a document its issuer speaks through."""
+    return noun.lemma_.lower() in DOCUMENT_NOUNS and noun.dep_ in ("dobj", "obj") and noun.head.lemma_.lower() in ISSUING_VERBS
+
+
+_SPEECH_ACT_ROOTS = {"02", "03", "10", "11", "12", "13"}
 _PROTEST_BASES = {"141", "142", "143", "144", "145"}
 
 
@@ -61,10 +75,14 @@ def clause_kind(trigger: Token) -> tuple[str, Token | None]:
             if not any(c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lower_ in ("that", "which", "who") for c in tok.children):
                 return "main", None  # "speculation that Egypt could send troops": the noun's content
         if dep == "relcl":
+            if _about_a_person(tok):
+                return "main", None  # "Guterres, who was visiting Tripoli, ...": news about a participant
             return "relative", tok
         if dep == "acl":
+            if tok.tag_ == "VBG" and issued_document(tok.head):
+                return "main", None  # "a statement calling on all parties to de-escalate": what the statement says
             if tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in tok.children):
-                return "main", None  # "a missile fired by the Houthis": the agent makes it news
+                return "detail", tok  # "a missile fired by the Houthis": news when the sentence tells nothing else
             return "relative", tok
         if dep == "advcl":
             marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
@@ -77,22 +95,42 @@ def clause_kind(trigger: Token) -> tuple[str, Token | None]:
     return "main", None
 
 
+def _about_a_person(relcl: Token) -> bool:
+    """A non-restrictive clause on a named participant, set off by a comma ("Guterres, who was visiting
+    Tripoli, ...", "Saudi Arabia, which has been holding talks with the Houthis, ..."): it tells what the
+    participant did or will do."""
+    head = relcl.head
+    who = any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ == "who" or (c.lower_ == "which" and head.pos_ == "PROPN"))
+              for c in relcl.children)
+    comma = head.i + 1 < len(head.doc) and any(t.text == "," for t in head.doc[head.right_edge.i - (head.right_edge.i - head.i) : relcl.left_edge.i])
+    return who and comma
+
+
 def filter_clauses(events: list["EventCandidate"]) -> list["EventCandidate"]:
     kinds = {id(e): clause_kind(e.trigger) for e in events}
     out = []
     purposes: list[tuple["EventCandidate", Token]] = []
     participles: list[tuple["EventCandidate", Token]] = []
+    details: list["EventCandidate"] = []
     for e in events:
         kind, head = kinds[id(e)]
         if kind == "relative":
             continue
         if kind == "participle":
-            participles.append((e, head))
+            if e.code[:2] in _SPEECH_ACT_ROOTS and e.target is not None:
+                out.append(e)  # "issued a statement calling on all Libyan parties to de-escalate": the appeal
+            else:
+                participles.append((e, head))
             continue
         if kind == "purpose":
             purposes.append((e, head))
             continue
+        if kind == "detail":
+            details.append(e)
+            continue
         out.append(e)
+    if not any(e.code[:2] != "01" for e in out):
+        out += details  # nothing but a framing statement: the detail is the news
     for p, head in participles:
         # "made a rare trip abroad, travelling to Russia by train": the detail may name the main act's target
         for i, e in enumerate(out):

@@ -11,13 +11,13 @@ actor before them in the paragraph.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Span, Token
 
 from newsevents.actors.kb import load_kb
 from newsevents.actors.resolve import ActorMention, by_token_index
-from newsevents.events.clauses import filter_clauses
+from newsevents.events.clauses import filter_clauses, issued_document
 from newsevents.events.complements import has_to, infinitive_clauses, merge_complements
 from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, VerbPattern
 from newsevents.events.modality import modality_of
@@ -28,11 +28,16 @@ _PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 _ARG_MODIFIERS = {"amod", "compound", "poss", "nmod", "appos", "det"}
 _PERSONAL = {"he", "she", "him", "her", "his", "hers"}
 _NONPERSONAL = {"it", "its", "they", "them", "their"}
-_GROUP_NOUNS = {"group", "organization", "organisation", "movement", "militia", "country", "kingdom", "republic", "bloc", "alliance"}
+_GROUP_NOUNS = {"group": "organization", "organization": "organization", "organisation": "organization", "movement": "organization",
+                "militia": "organization", "bloc": "organization", "alliance": "organization", "country": "country",
+                "kingdom": "country", "republic": "country"}
 _MAX_PAIRS = 4
 _TIME_ENTS = {"DATE", "TIME"}
 _FALLBACK_PREPS = (*DEFAULT_TARGET_PREPS, "from")
 _LOCATIVE_PREPS = ("in", "near", "around", "outside", "inside", "across")
+_QUANTITY_HEADS = {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "million", "millions", "group", "number",
+                   "crowd", "crowds", "band", "team", "delegation", "members", "member", "scores", "score", "handful", "some"}
+_FORMER = {"ousted", "former", "ex", "deposed", "exiled", "toppled", "overthrown", "late", "outgoing"}
 _PLACE_TARGET_ROOTS = {"07", "08", "14", "15", "16", "17", "18", "19", "20"}
 _PARTICLES = {"back", "out", "off", "down", "up", "away", "in", "over", "aside"}
 _SUBJECT_CONTROL = {"promise", "pledge", "vow", "threaten", "offer", "agree", "refuse", "decline", "seek", "want", "try", "attempt"}
@@ -63,6 +68,24 @@ class MentionIndex:
     def at(self, token: Token) -> ActorMention | None:
         return self.by_token.get(token.i)
 
+    def focus_country(self) -> str | None:
+        """The country a document is about: the most named one, when it clearly leads (twice as often as the
+        next, and at least twice)."""
+        if not hasattr(self, "_focus"):
+            counts: dict[str, int] = {}
+            for m in self.mentions:
+                country = m.entry.country if m.entry is not None and m.entry.kind in ("country", "organization") else None
+                if m.entry is not None and m.entry.kind == "person":
+                    role = m.entry.role_on(None)
+                    country = role.country if role else None
+                if country:
+                    counts[country] = counts.get(country, 0) + 1
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            self._focus = None
+            if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+                self._focus = ranked[0][0]
+        return self._focus
+
     def with_sector(self, country: ActorMention, sector: str) -> ActorMention:
         return ActorMention(country.start, country.end, country.tok_start, country.tok_end, country.entry, "composite", sector, country.text)
 
@@ -78,7 +101,7 @@ class MentionIndex:
         entry = load_kb().country(iso3)
         if entry is None or agent.entry is None:
             return agent
-        return ActorMention(agent.start, agent.end, agent.tok_start, agent.tok_end, entry, "composite", agent.entry.sector, agent.text)
+        return ActorMention(agent.start, agent.end, agent.tok_start, agent.tok_end, entry, "composite", agent.sector or agent.entry.sector, agent.text)
 
     def for_argument(self, token: Token, allow_place: bool = False) -> ActorMention | None:
         """The actor an argument phrase denotes: at its head, among its modifiers, or a pronoun's antecedent.
@@ -116,13 +139,43 @@ class MentionIndex:
 
     def _bare_agent(self, token: Token) -> ActorMention | None:
         """"Insurgents bombarded...", "the army said": an agent noun with no country anywhere in its phrase is
-        an actor of unknown country (CAMEO's ---REB, ---MIL)."""
+        an actor of unknown country (CAMEO's ---REB, ---MIL). "Hundreds of junta supporters": the supporters."""
+        if token.like_num or token.lemma_.lower() in _QUANTITY_HEADS:
+            for prep in token.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for pobj in prep.children:
+                        if pobj.dep_ == "pobj":
+                            return self._bare_agent(pobj)
         found = self.at(token)
+        if found is not None and found.entry is None:
+            # "President Mugabe" with Mugabe unknown to the KB: the title tells the sector
+            titles = [self.at(c) for c in token.children if c.dep_ == "compound" and c.i < token.i]
+            found = next((t for t in titles if t is not None and t.entry is not None and t.entry.kind == "agent"), None)
+            if found is None or found.entry.sector is None:
+                return None
+            if any(c.lower_ in _FORMER for c in token.children if c.i < token.i):
+                return replace(found, form="title", sector="ELI")  # "ousted President Mohamed Bazoum": a former official
+            return replace(found, form="title")
         if found is None or found.entry is None or found.entry.kind != "agent" or found.entry.sector is None:
             return None
         if found.tok_end - 1 != token.i:
             return None  # the agent must head the phrase ("protest leaders", not "army" in "army bases")
         return found
+
+    def _speaker(self, token: Token) -> ActorMention | None:
+        """"France, which has troops in Niger, said it backed ECOWAS": the subject of a clause a speaker
+        tells is, as a pronoun, the speaker."""
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.head.dep_ != "ccomp" or token.lower_ not in (_PERSONAL | _NONPERSONAL):
+            return None
+        speech = token.head.head
+        for subj in (c for c in speech.children if c.dep_ in _SUBJ and c.i < token.i):
+            found = self.at(subj)
+            if found is None or not found.coded:
+                continue
+            is_person = found.entry is not None and found.entry.kind == "person"
+            if is_person == (token.lower_ in _PERSONAL):
+                return found
+        return None
 
     def place_in(self, token: Token) -> ActorMention | None:
         for tok in _phrase(token):
@@ -132,6 +185,9 @@ class MentionIndex:
 
     def _antecedent(self, token: Token) -> ActorMention | None:
         word = token.lower_
+        speaker = self._speaker(token)
+        if speaker is not None:
+            return speaker
         paragraph_start = text_of(token.doc).rfind("\n\n", 0, token.idx)
         wants_person = word in _PERSONAL
         for m in reversed(self.mentions):
@@ -143,8 +199,8 @@ class MentionIndex:
                 continue
             is_person = m.entry is not None and m.entry.kind == "person"
             if wants_person == is_person and (wants_person or word in _NONPERSONAL or word in _GROUP_NOUNS):
-                if word in _GROUP_NOUNS and m.entry is not None and m.entry.kind not in ("organization", "country"):
-                    continue
+                if word in _GROUP_NOUNS and m.entry is not None and m.entry.kind != _GROUP_NOUNS[word]:
+                    continue  # "the group" is an organisation, "the country" a country
                 return m
         return None
 
@@ -163,7 +219,7 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
     events: list[EventCandidate] = []
     consumed_nouns: set[int] = set()
     for token in sent:
-        if token.pos_ == "VERB" and token.dep_ != "amod":
+        if (token.pos_ == "VERB" and token.dep_ != "amod") or _predicate_adjective(token, lexicon):
             events += _verb_events(token, index, lexicon, consumed_nouns)
     for token in sent:
         if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed_nouns:
@@ -174,10 +230,22 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
     return _drop_incomplete(_dedupe(events), lexicon)
 
 
+# Acts that are only news with someone they are done to: a meeting needs a counterpart, praise, aid,
+# an investigation, a demand, criticism, a rejection or a sanction someone it is about. Expressing regret,
+# laying a wreath, promising reforms, resigning, protesting or fighting can be told without one.
+_TARGETED_ROOTS = {"04", "05", "06", "07", "09", "10", "11", "12", "16"}
+
+
+def _predicate_adjective(token: Token, lexicon: Lexicon) -> bool:
+    """"is ready to resume talks", "are willing to negotiate": an adjective of intent with its "to"-clause."""
+    return (token.pos_ == "ADJ" and token.dep_ in ("acomp", "ROOT", "conj", "ccomp", "xcomp") and token.lemma_.lower() in lexicon.verbs
+            and any(c.dep_ == "xcomp" for c in token.children))
+
+
 def _needs_target(code: str) -> bool:
-    """A bare statement needs an addressee, a meeting or visit a counterpart; expressing regret, laying a
-    wreath or declining to comment do not."""
-    return code == "010" or code[:2] == "04"
+    if code in ("160", "164"):
+        return False  # leaving a treaty or walking out of talks is news even when the other side is not named
+    return code == "010" or code[:2] in _TARGETED_ROOTS
 
 
 def _drop_incomplete(events: list[EventCandidate], lexicon: Lexicon) -> list[EventCandidate]:
@@ -196,6 +264,30 @@ def _drop_incomplete(events: list[EventCandidate], lexicon: Lexicon) -> list[Eve
     return out
 
 
+# nouns that measure or package what is given ("tons of food aid", "$50,000 worth of goods")
+_MEASURES = {"dollar", "euro", "pound", "ton", "tonne", "worth", "million", "billion", "package", "shipment", "batch",
+             "consignment", "amount", "lot", "kg", "kilogram", "round", "series", "wave", "number", "dozen", "hundred",
+             "thousand", "load", "convoy", "tranche", "sum", "supply", "delivery", "return", "entry", "deployment",
+             "arrival", "presence", "dispatch"}
+
+
+def content_noun(noun: Token) -> Token:
+    """What a measure or a light noun is of: "tons of aid" -> aid, "the return of inspectors" -> inspectors."""
+    if noun.lemma_.lower() not in _MEASURES:
+        return noun
+    for prep in noun.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "in"):
+            for g in prep.children:
+                if g.dep_ == "pobj":
+                    return g
+    return noun
+
+
+def _datives(verb: Token) -> list[Token]:
+    """"gave Tanzania a grant": the indirect object."""
+    return [c for c in verb.children if c.dep_ == "dative" and c.pos_ in ("NOUN", "PROPN", "PRON")]
+
+
 def noun_trigger(noun: Token, lexicon: Lexicon):
     """The lexicon entry for a noun, trying the two-word compound first ("hunger strike", "air strike")."""
     for child in noun.children:
@@ -210,16 +302,19 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     lemma = verb.lemma_.lower()
     children = list(verb.children)
     dobj = next((c for c in children if c.dep_ in ("dobj", "obj")), None) or _raised_object(verb)
+    if dobj is None and verb.dep_ == "acl" and verb.tag_ == "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
+        dobj = verb.head  # "a missile fired by the Houthis": what was fired
 
     code, trigger_end, carried = None, verb.i + 1, None
     target_groups: list[list[Token]] = []
     if lemma in lexicon.light_verbs and dobj is not None:
-        noun = noun_trigger(dobj, lexicon)
+        content = content_noun(dobj)  # "provided 70 million dollars of aid": the aid
+        noun = noun_trigger(content, lexicon)
         if noun is not None:
-            consumed.add(dobj.i)
-            carried = dobj
+            consumed.add(content.i)
+            carried = content
             code = noun.code
-            target_groups = [_prep_objects(dobj, noun.target_preps), _prep_objects(verb, noun.target_preps)]
+            target_groups = [_datives(verb), _prep_objects(content, noun.target_preps), _prep_objects(verb, noun.target_preps)]
     if code is None and lemma in lexicon.in_light_verbs:
         # "engaged Filipino peacekeepers in a firefight": the noun's act, toward the object
         for pobj in _prep_objects(verb, ("in", "into")):
@@ -241,7 +336,8 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
             trigger_end = max(trigger_end, particle.i + 1)
         target_groups = _target_groups(verb, dobj, pattern)
 
-    passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in children)
+    # "a missile fired by the Houthis at Riyadh": a past participle on a noun is passive too
+    passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in children) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
     source_places = False
     if passive:
         source_heads = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -251,7 +347,10 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
             source_heads, source_places = _prep_objects(verb, ("from",)), True
     else:
         source_heads = [c for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb) or _misparsed_subject(verb, index)
+        source_heads = [t for h in source_heads for t in _past_dateline(h)]
 
+    if code in ("190", "193") and _aerial(source_heads, lexicon):
+        code = "195"  # "warplanes struck", "drones hit": aerial weapons
     events = _pair_events(verb, trigger_end, code, source_heads, target_groups, index, lexicon, verb, source_places)
     for e in events:
         e.noun = carried
@@ -260,7 +359,8 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
 
 def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patterns) -> VerbPattern | None:
     # "pulled its troops back": the parser often makes the particle an adverb
-    particles = {c.lower_ for c in children if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in _PARTICLES)}
+    particles = {c.lower_ for c in children if c.dep_ == "prt" or (c.dep_ in ("advmod", "prep") and c.lower_ in _PARTICLES
+                                                                     and not any(g.dep_ == "pobj" for g in c.children))}
     # a preposition counts when it governs something other than a date ("fired on Tuesday" is no "fire on")
     preps = {c.lower_ for c in children if c.dep_ in ("prep", "agent") and any(g.ent_type_ not in _TIME_ENTS for g in c.children)}
     for p in patterns:
@@ -268,26 +368,56 @@ def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patte
             continue
         if p.prep and p.prep not in preps:
             continue
-        if p.object is not None and (dobj is None or not ({dobj.lemma_.lower()} | {a.lemma_.lower() for a in dobj.children if a.dep_ == "appos"}) & p.object):
+        if p.object is not None and (dobj is None or not ({dobj.lemma_.lower(), content_noun(dobj).lemma_.lower()}
+                                                          | {a.lemma_.lower() for a in dobj.children if a.dep_ == "appos"}) & p.object):
             continue
         if p.xcomp is not None and not any(c.lemma_.lower() in p.xcomp for c in infinitive_clauses(verb)):
             continue
+        if p.pobj is not None and not any(o.lemma_.lower() in p.pobj for o in _phrase_objects(verb, p.prep)):
+            continue
         return p
     return None
+
+
+def _phrase_objects(verb: Token, prep: str | None) -> list[Token]:
+    """Objects of the verb's prepositional phrases, through particles and compound prepositions ("pulled
+    out of the deal", "withdrew from the talks"); only those of `prep` when it is given."""
+    out = []
+    stack = [c for c in verb.children if c.dep_ in ("prep", "prt", "advmod", "agent")]
+    while stack:
+        tok = stack.pop()
+        for c in tok.children:
+            if c.dep_ == "pobj" and (prep is None or tok.lower_ == prep):
+                out.append(c)
+            elif c.dep_ == "prep":
+                stack.append(c)
+    return out
 
 
 def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> list[list[Token]]:
     """Where the target may be, most likely first; the first group that names an actor wins."""
     if pattern.target == "none":
         return []
+    if pattern.pobj is not None:
+        # "withdrew from talks with the EU": the other side of what was left
+        inner = [o for o in _phrase_objects(verb, pattern.prep) if o.lemma_.lower() in pattern.pobj]
+        return [g for g in ([t for o in inner for t in _prep_objects(o, (*DEFAULT_TARGET_PREPS, "between"))], _prep_objects(verb, ("with", "against", "to"))) if g]
     if pattern.prep:
         return [_prep_objects(verb, (pattern.prep,))]
-    groups: list[list[Token]] = []
+    groups: list[list[Token]] = [_datives(verb)]
     if dobj is not None and pattern.target == "dobj" and pattern.object is None:
         groups.append([dobj])
     if dobj is not None:
-        groups.append(_prep_objects(dobj, (*DEFAULT_TARGET_PREPS, "of")))
-    groups.append(_prep_objects(verb, _FALLBACK_PREPS))
+        # "expressed support for Kyiv", "imposed sanctions on Russia", "the release of prisoners"; what is
+        # asked for is asked from someone ("demanded autonomy from Serbian authorities")
+        preps = (*DEFAULT_TARGET_PREPS, "of", "for") if pattern.object is not None else (*DEFAULT_TARGET_PREPS, "of")
+        if pattern.code[:2] in ("02", "10"):
+            preps = (*preps, "from")
+        groups.append(_prep_objects(dobj, preps))
+    fallback = _FALLBACK_PREPS
+    if dobj is not None and pattern.code[:2] in ("15", "17", "18", "19", "20"):
+        fallback = tuple(p for p in fallback if p != "with")  # "pounded Odesa with missiles": an instrument
+    groups.append(_prep_objects(verb, fallback))
     if dobj is not None and (pattern.object is not None or pattern.xcomp is not None):
         groups.append([dobj])  # "summoned the US ambassador", "expelled Russian diplomats"
     # "threatened to bury the YPG", "is due to travel to Erbil": the target of the dependent verb
@@ -326,6 +456,33 @@ def _raised_object(verb: Token) -> Token | None:
     return None
 
 
+def _aerial(heads: list[Token], lexicon: Lexicon) -> bool:
+    for head in heads:
+        for tok in (head, *head.conjuncts):
+            if tok.lemma_.lower() in lexicon.aerial_agents or f"{tok.head.lemma_.lower()} {tok.lemma_.lower()}" in lexicon.aerial_agents:
+                return True
+            if any(c.dep_ == "compound" and f"{c.lemma_.lower()} {tok.lemma_.lower()}" in lexicon.aerial_agents for c in tok.children):
+                return True
+    return False
+
+
+def _past_dateline(head: Token) -> list[Token]:
+    """"DOHA, Feb 29 - The United States and the Taliban signed...": the parser may make the dateline the
+    subject and hang the real one on it as an apposition."""
+    if not (head.text.isupper() and len(head.text) > 2 and head.i + 1 < len(head.doc) and head.doc[head.i + 1].text in (",", "(")):
+        return [head]
+    if not (head.is_sent_start or head.i == 0 or "\n" in head.doc[head.i - 1].text_with_ws):
+        return [head]
+    frontier = [head]
+    for _ in range(4):
+        nxt = [c for t in frontier for c in t.children if c.dep_ == "appos"]
+        real = [c for c in nxt if c.ent_type_ not in _TIME_ENTS and c.pos_ in ("PROPN", "NOUN")]
+        if real:
+            return real
+        frontier = nxt
+    return [head]
+
+
 def _misparsed_subject(verb: Token, index: MentionIndex) -> list[Token]:
     """A named actor left of a finite verb that has no subject, attached as a noun-phrase adverbial by a
     parse error ("Qatar hosted delegations..." with "Qatar" as npadvmod)."""
@@ -357,6 +514,10 @@ def _inherited_subject(verb: Token) -> list[Token]:
         elif current.dep_ == "relcl":
             return [current.head]
         elif current.dep_ == "acl":
+            noun = current.head
+            if current.tag_ == "VBG" and issued_document(noun):
+                # "X issued a statement calling on Y...", "X sent a letter urging Y...": X speaks
+                return [c for c in noun.head.children if c.dep_ in _SUBJ]
             return []
         else:
             break
@@ -398,11 +559,13 @@ def _expand(heads: list[Token]) -> list[Token]:
 
 _RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
 # symmetric acts outside those roots: a truce, a clash or an exchange of fire has both sides as actors
-_RECIPROCAL_CODES = {"0871", "190", "193"}
-
-
-def _reciprocal(code: str) -> bool:
-    return code[:2] in _RECIPROCAL_ROOTS or code in _RECIPROCAL_CODES
+def _reciprocal(code: str, trigger: Token | None = None, lexicon: Lexicon | None = None) -> bool:
+    if code[:2] in _RECIPROCAL_ROOTS:
+        return True
+    if trigger is None or lexicon is None:
+        return False
+    words = {trigger.lemma_.lower(), *(c.lemma_.lower() for c in trigger.children if c.dep_ in ("dobj", "obj"))}
+    return bool(words & lexicon.symmetric)
 
 
 def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index, lexicon, clause, source_places=False) -> list[EventCandidate]:
@@ -410,15 +573,19 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
     targets: list[ActorMention] = []
     used: list[Token] = []
     # Actors anywhere in the target phrases first; a place standing for its country only when none is named.
-    for allow_place in (False, True):
+    # Named actors anywhere in the target phrases first; then a place standing for its country or an agent
+    # of unknown country ("pounded the port of Odesa with drones": Odesa, not the drones).
+    places_ok = code[:2] in _PLACE_TARGET_ROOTS or code[:2] in ("02", "04", "10", "13")
+    for second in (False, True):
         for group in target_groups:
-            targets = [t for t in _resolve_all(_expand(group), index, allow_place) if not any(_same_actor(t, s) for s in sources)]
+            found = [t for t in _resolve_all(_expand(group), index, second and places_ok) if not any(_same_actor(t, s) for s in sources)]
+            targets = found if second else [t for t in found if not _is_bare(t)]
             if targets:
                 used = group
                 break
         if targets:
             break
-    if not targets and code[:2] in _PLACE_TARGET_ROOTS and not (len(sources) > 1 and _reciprocal(code)):
+    if not targets and code[:2] in _PLACE_TARGET_ROOTS and not (len(sources) > 1 and _reciprocal(code, trigger, lexicon)):
         # a material act on an unnamed object somewhere ("struck an airport in Tripoli", "lifted the curfew in
         # Montenegro"): the place's country is the target, as in CAMEO dictionaries' city entries
         objects = [c for c in trigger.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
@@ -438,9 +605,14 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
             targets = [index.government_of(home, trigger)]
     if not sources and not targets:
         return []
+    # "American and British warplanes and warships": the bare "warships" belong to the named ones
+    if any(_named(x) for x in sources):
+        sources = [x for x in sources if _named(x)]
+    if any(_named(x) for x in targets):
+        targets = [x for x in targets if _named(x)]
     modality, attributed = modality_of(trigger, lexicon, index)
     pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
-    if not targets and len(sources) > 1 and _reciprocal(code):
+    if not targets and len(sources) > 1 and _reciprocal(code, trigger, lexicon):
         # "Saudi Arabia and Egypt signed agreements": each party acts toward the other
         pairs = [(s, t) for s in sources for t in sources if s is not t]
     out = []
@@ -492,11 +664,23 @@ def _situate(m, trigger: Token, other, attributed, index: MentionIndex, as_targe
         return index.composite(place.entry.id, m)
     if as_target and other is not None and not _is_bare(other):
         country = mention_country(other)
-        state = other.entry is not None and (other.entry.kind == "country" or (other.sector or "") in _STATE_SECTORS or other.entry.kind == "person")
-        if country and state:
+        state = other.entry is not None and ((other.entry.kind == "country" and other.sector in (None, *_STATE_SECTORS))
+                                             or (other.sector or "") in _STATE_SECTORS or other.entry.kind == "person")
+        # a state acts on its own people and forces ("banned the opposition party", "praised the armed forces"),
+        # but envoys or officials it deals with are mostly another state's; people face their own state
+        # ("opposition groups in Zimbabwe demanded that the president resign")
+        own_people = state and m.form != "title" and (m.sector or m.entry.sector) != "GOV"
+        if country and (own_people or ((m.entry.sector or "") in _STATE_SECTORS and not state)):
+            # the state acting on its people ("banned the opposition party"), or people facing their own
+            # state ("opposition groups in Zimbabwe demanded that the president resign")
             return index.composite(country, m)
     if not as_target and (m.entry.sector or "") in _STATE_SECTORS and mention_country(attributed):
         return index.composite(mention_country(attributed), m)
+    if (m.sector or m.entry.sector or "") in _STATE_SECTORS and m.form != "title" and any(c.lower_ == "the" for c in head.children):
+        # "the junta", "the government" in a story about one country: that country's
+        focus = index.focus_country()
+        if focus is not None:
+            return index.composite(focus, m)
     return m
 
 
@@ -522,8 +706,8 @@ def _resolve_all(heads: list[Token], index: MentionIndex, allow_place: bool = Fa
 
 
 def _coordinated_qualifiers(head: Token, mention: ActorMention, index: MentionIndex) -> list[ActorMention]:
-    """"Indian and Chinese soldiers": the agent of each coordinated country adjective."""
-    if mention.form != "composite" or mention.sector is None:
+    """"Indian and Chinese soldiers", "the American and British strikes": each coordinated country adjective."""
+    if mention.entry is None or mention.entry.kind != "country":
         return []
     out = []
     for child in head.children:
@@ -532,7 +716,7 @@ def _coordinated_qualifiers(head: Token, mention: ActorMention, index: MentionIn
         for conj in child.conjuncts:
             other = index.at(conj)
             if other is not None and other is not mention and other.entry is not None and other.entry.kind == "country":
-                out.append(index.with_sector(other, mention.sector))
+                out.append(index.with_sector(other, mention.sector) if mention.sector else other)
     return out
 
 

@@ -54,6 +54,10 @@ def infinitive_clauses(verb: Token) -> list[Token]:
 
 
 def _complement_heads(e: "EventCandidate") -> list[Token]:
+    if e.trigger.pos_ in ("NOUN", "PROPN"):
+        # "its demand that Israel ease restrictions", "a call for Russia to withdraw"
+        return [c for c in e.trigger.children if c.dep_ in ("acl", "ccomp", "relcl")
+                and any((a.dep_ == "mark" and a.lower_ == "that") or (a.dep_ == "aux" and a.lower_ == "to") for a in c.children)]
     heads = [c for c in e.trigger.children if c.dep_ in ("xcomp", "ccomp")]
     heads += [c for c in infinitive_clauses(e.trigger) if c not in heads]
     if e.noun is not None:  # "gave Egypt's politicians an ultimatum to resolve the crisis"
@@ -105,92 +109,146 @@ def _country(m) -> str | None:
     return m.entry.country
 
 
+def _depth(tok: Token) -> int:
+    d = 0
+    while tok.head.i != tok.i and d < 50:
+        tok, d = tok.head, d + 1
+    return d
+
+
+def _content(lexicon: Lexicon, code: str) -> str:
+    """The act an event is about: itself, or for an appeal, intent, demand or refusal the act it refines
+    to ("039", the intent to mediate, is about "045")."""
+    if family(code) is None:
+        return code
+    for inner, codes in _content_index(lexicon).items():
+        if code in codes:
+            return inner
+    return code
+
+
 def merge_complements(events: list["EventCandidate"], lexicon: Lexicon, index: "MentionIndex") -> list["EventCandidate"]:
+    """Fold the acts told inside appeals, intents, demands, refusals, threats and orders into them; the
+    deepest verbs first, so that "said the US must be ready to mediate" reads "ready to mediate" (039)
+    before the demand (108)."""
     if not events:
         return events
-    dropped: set[int] = set()
-    replaced: dict[int, list["EventCandidate"]] = {}
-    groups: dict[int, list["EventCandidate"]] = {}
-    for e in events:
-        groups.setdefault(e.trigger.i, []).append(e)
-    for i in sorted(groups):
-        group = [e for e in groups[i] if id(e) not in dropped]
+    current = list(events)
+    triggers = sorted({e.trigger.i: e.trigger for e in events}.values(), key=lambda t: (-_depth(t), t.i))
+    for trigger in triggers:
+        group = [e for e in current if e.trigger.i == trigger.i]
         if not group:
             continue
-        first = group[0]
-        lemma = first.trigger.lemma_.lower()
-        heads = _complement_heads(first) if first.trigger.pos_ in ("VERB", "AUX") or first.noun is not None else []
-        others = [c for c in events if c.trigger.i != i and id(c) not in dropped]
-        inner = [c for c in others if any(_told_in(c, h) for h in heads)]
-        nouns = {t.i for t in _object_nouns(first)}
-        topics = [c for c in others if c.trigger.i in nouns and c.trigger.pos_ in ("NOUN", "PROPN", "ADJ")]
-        deontic = _deontic_family(first, heads, lexicon)
-        for e in group:
-            fam = deontic or family(e.code)
-            if deontic and family(e.code) is None:
-                e.code = "100" if deontic == "10" else "020"
-            # a speech act named by the object noun: its speaker is the target, it is not coded again
-            for c in topics:
-                if c.code[:2] in _SPEECH_ACT_ROOTS:
-                    dropped.add(id(c))
-                    if e.target is None and c.source is not None and not _same(c.source, e.source):
-                        e.target = c.source
-                        e.target_tokens = [c.trigger]
-                    if fam is not None and e.code in _GENERIC:
-                        refined = _refine_by_speech_act(lexicon, fam, c.code)
-                        if refined:
-                            e.code = refined
-            if lemma in lexicon.command_verbs and fam in (None, "10") and inner and _merge_order(e, inner, dropped, replaced, index):
-                continue
-            if lemma in lexicon.participation_verbs and inner and not any(c.dep_ in ("dobj", "obj") for c in e.trigger.children):
-                dropped.add(id(e))  # "helped to plan and carry out killings": the killings
-                continue
-            if fam is None:
-                continue
-            acts = inner + [c for c in topics if c.code[:2] not in _SPEECH_ACT_ROOTS and fam in ("02", "10")]
-            if fam in ("02", "10") and e.target is None:
-                e.target = _addressee(e, index)
-            if fam == "13" and e.target is None:
-                e.target = _condition_subject(e, index)
-            if not acts:
-                continue
-            if fam == "03" and not any(c.code[:2] in _COOPERATIVE for c in acts):
-                # "vowed to crush the rebels": a promise of a hostile act is that act, intended
-                if all(c.code[:2] in _HOSTILE for c in acts):
-                    dropped.add(id(e))
-                continue
-            derived = e.target is not None and any(h.left_edge.i <= e.target.tok_start <= h.right_edge.i for h in heads)
-            out = []
-            for c in acts:
-                root = c.code[:2]
-                usable = root in _HOSTILE if fam == "13" else root in _COOPERATIVE
-                code = e.code
-                if usable and e.code in _GENERIC:
-                    code = lexicon.refine(fam, c.code) or e.code
-                if fam in ("02", "10"):
-                    target = e.target or (c.source if not _same(c.source, e.source) else None) or c.target
-                elif derived:
-                    target = c.target or e.target
-                else:
-                    target = e.target or c.target
-                if _same(target, e.source):
-                    target = None
-                out.append(replace(e, code=code, target=target, target_tokens=e.target_tokens or c.target_tokens))
-                dropped.add(id(c))
-            replaced[id(e)] = out
-    result = []
-    seen = set()
-    for e in events:
-        if id(e) in dropped:
+        result = _merge_group(group, [e for e in current if e.trigger.i != trigger.i], lexicon, index)
+        if result is None:
             continue
-        for r in replaced.get(id(e), [e]):
-            key = (r.trigger.i, r.code, id(r.source.entry) if r.source and r.source.entry else None, r.source and r.source.sector,
-                   id(r.target.entry) if r.target and r.target.entry else None, r.target and r.target.sector)
-            if key in seen:
-                continue
+        new_group, removed = result
+        removed_ids = {id(x) for x in removed} | {id(x) for x in group}
+        current = [e for e in current if id(e) not in removed_ids] + new_group
+    order = {id(e): n for n, e in enumerate(events)}
+    current.sort(key=lambda e: (e.trigger.i, order.get(id(e), 10**6)))
+    seen = set()
+    out = []
+    for r in current:
+        key = (r.trigger.i, r.code, id(r.source.entry) if r.source and r.source.entry else None, r.source and r.source.sector,
+               id(r.target.entry) if r.target and r.target.entry else None, r.target and r.target.sector)
+        if key not in seen:
             seen.add(key)
-            result.append(r)
-    return _conditional_threats(result, lexicon, index)
+            out.append(r)
+    return _conditional_threats(out, lexicon, index)
+
+
+def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
+    """The events of one trigger after folding in what they are about, and the other events they absorb;
+    None when nothing changes."""
+    first = group[0]
+    lemma = first.trigger.lemma_.lower()
+    heads = _complement_heads(first) if first.trigger.pos_ in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") or first.noun is not None else []
+    inner = [c for c in others if any(_told_in(c, h) for h in heads)]
+    if inner:
+        # only the acts nearest the verb: "willing to send material to help defend Saudi Arabia" is the sending
+        top = min(_depth(c.trigger) for c in inner)
+        inner = [c for c in inner if _depth(c.trigger) == top or any(c.trigger.i == x.i for h in heads for x in (h, *h.conjuncts))]
+    nouns = {t.i for t in _object_nouns(first)}
+    topics = [c for c in others if c.trigger.i in nouns and c.trigger.pos_ in ("NOUN", "PROPN", "ADJ")]
+    deontic = _deontic_family(first, heads, lexicon)
+    if not inner and not topics and not deontic and family(first.code) is None:
+        return None
+    removed: list = []
+    new_group: list = []
+    for e in group:
+        e = replace(e)
+        fam = deontic or family(e.code)
+        if deontic and family(e.code) is None:
+            e.code = "100" if deontic == "10" else "020"
+        speech_topics = [c for c in topics if c.code[:2] in _SPEECH_ACT_ROOTS]
+        if e.code[:2] == "01" and speech_topics:
+            # "reiterated its demand that Israel ease...": the demand is the act, and the verb's clause its content
+            c = speech_topics[0]
+            removed += speech_topics
+            e = replace(c, source=c.source or e.source, target=c.target or e.target, modality=e.modality,
+                        attributed_to=e.attributed_to, clause=e.clause)
+            fam = family(e.code)
+            topics = []
+        # a speech act named by the object noun: its speaker is the target, it is not coded again
+        for c in topics:
+            if c.code[:2] in _SPEECH_ACT_ROOTS:
+                removed.append(c)
+                if e.target is None and c.source is not None and not _same(c.source, e.source):
+                    e.target = c.source
+                    e.target_tokens = [c.trigger]
+                if fam is not None and e.code in _GENERIC:
+                    refined = _refine_by_speech_act(lexicon, fam, c.code)
+                    if refined:
+                        e.code = refined
+        if lemma in lexicon.command_verbs and fam in (None, "10") and inner:
+            ordered = _merge_order(e, inner, index)
+            if ordered:
+                removed += inner
+                new_group += ordered
+                continue
+        if lemma in lexicon.participation_verbs and inner and not any(c.dep_ in ("dobj", "obj") for c in e.trigger.children):
+            continue  # "helped to plan and carry out killings": the killings
+        if fam is None:
+            new_group.append(e)
+            continue
+        acts = inner + [c for c in topics if c.code[:2] not in _SPEECH_ACT_ROOTS and fam in ("02", "10")]
+        if fam in ("02", "10") and e.target is None:
+            e.target = _addressee(e, index)
+        if fam == "13" and e.target is None:
+            e.target = _condition_subject(e, index)
+        if not acts:
+            if e.code in _GENERIC:
+                # "called for a ceasefire", "its call for the release of hostages": the act named by a noun
+                named = _named_act(e, lexicon)
+                if named is not None:
+                    e.code = (lexicon.refine(fam, named) if fam != "13" or named[:2] in _HOSTILE else None) or e.code
+            new_group.append(e)
+            continue
+        contents = {id(c): _content(lexicon, c.code) for c in acts}
+        if fam == "03" and not any(contents[id(c)][:2] in _COOPERATIVE for c in acts):
+            # "vowed to crush the rebels": a promise of a hostile act is that act, intended
+            if not all(contents[id(c)][:2] in _HOSTILE for c in acts):
+                new_group.append(e)
+            continue
+        derived = e.target is not None and any(h.left_edge.i <= e.target.tok_start <= h.right_edge.i for h in heads)
+        for c in acts:
+            content = contents[id(c)]
+            usable = content[:2] in _HOSTILE if fam == "13" else content[:2] in _COOPERATIVE
+            code = e.code
+            if usable and e.code in _GENERIC:
+                code = lexicon.refine(fam, content) or e.code
+            if fam in ("02", "10"):
+                target = e.target or (c.source if not _same(c.source, e.source) else None) or c.target
+            elif derived:
+                target = c.target or e.target
+            else:
+                target = e.target or c.target
+            if _same(target, e.source):
+                target = None
+            new_group.append(replace(e, code=code, target=target, target_tokens=e.target_tokens or c.target_tokens))
+            removed.append(c)
+    return new_group, removed
 
 
 _MUST = {"must", "have", "has", "need", "needs"}
@@ -264,6 +322,22 @@ def _conditional_threats(events: list["EventCandidate"], lexicon: Lexicon, index
     return out
 
 
+def _named_act(e: "EventCandidate", lexicon: Lexicon) -> str | None:
+    """The code of a trigger noun an appeal, demand, offer or refusal is for ("called for a ceasefire")."""
+    holders = [e.trigger] + ([e.noun] if e.noun is not None else [])
+    for h in holders:
+        for c in h.children:
+            if c.dep_ in ("dobj", "obj") or (c.dep_ == "prep" and c.lower_ in ("for", "to")):
+                nouns = [c] if c.dep_ in ("dobj", "obj") else [g for g in c.children if g.dep_ == "pobj"]
+                for n in nouns:
+                    if n is e.noun:
+                        continue
+                    found = lexicon.nouns.get(n.lemma_.lower())
+                    if found is not None and family(found.code) is None:
+                        return found.code
+    return None
+
+
 def _refine_by_speech_act(lexicon: Lexicon, fam: str, noun_code: str) -> str | None:
     """"rejected an invitation" (036, the intent to meet) -> 125: the noun's own refinement, carried over."""
     for inner, by_family in _content_index(lexicon).items():
@@ -287,36 +361,35 @@ def _content_index(lexicon: Lexicon) -> dict[str, set[str]]:
     return _CONTENT_CACHE[key]
 
 
-def _merge_order(e, inner, dropped, replaced, index) -> bool:
+def _merge_order(e, inner, index) -> list:
     """"ordered the army to advance": the advance, intended, by the army (of the orderer's country).
     An order to someone else ("ordered Hamas to release the hostages") is left to be read as a demand."""
     out = []
     told = [index.at(c) for c in e.trigger.children if c.dep_ in ("dobj", "obj")]
+    told_agent = told[0] if told and told[0] is not None and told[0].entry is not None and told[0].entry.kind == "agent" else None
     for c in inner:
         source = c.source
+        if told_agent is not None and (source is None or source.form == "composite" and source.tok_start == told_agent.tok_start):
+            source = told_agent  # "ordered troops to withdraw": the troops, of the orderer's country
         if source is not None and _country(source) is not None and _country(source) != _country(e.source):
-            continue
-        if source is None and told and told[0] is not None and told[0].entry is not None and told[0].entry.kind == "agent":
-            source = told[0]  # "ordered troops to withdraw": the troops, of the orderer's country
+            return []
         if source is not None and source.entry is not None and source.entry.kind == "agent" and _country(e.source):
             source = index.composite(_country(e.source), source)
-        dropped.add(id(c))
         modality = "intended" if c.modality in ("asserted", "reported") else c.modality
         out.append(replace(c, source=source or e.source, modality=modality))
-    if not out:
-        return False
-    replaced[id(e)] = out
-    return True
+    return out
 
 
 def _addressee(e: "EventCandidate", index: "MentionIndex"):
     """Whom a demand or appeal is made of when it names no object: the subject of the demanded clause
     ("demanded that Hamas renounce violence")."""
+    from newsevents.events.coder import _situate
+
     for c in e.trigger.children:
         if c.dep_ == "ccomp":
             for s in c.children:
                 if s.dep_ in ("nsubj", "nsubjpass"):
                     found = index.for_argument(s)
                     if found is not None and not _same(found, e.source):
-                        return found
+                        return _situate(found, e.trigger, e.source, e.attributed_to, index, as_target=True, code=e.code)
     return None

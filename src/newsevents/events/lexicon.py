@@ -21,6 +21,7 @@ class VerbPattern:
     object: frozenset[str] | None = None
     target: str = "dobj"  # dobj | prep | none
     xcomp: frozenset[str] | None = None  # the lemma of the verb's "to"-clause ("ordered X to leave")
+    pobj: frozenset[str] | None = None  # the object of `prep` ("pulled out of the deal")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Lexicon:
     command_verbs: frozenset[str] = frozenset()
     in_light_verbs: frozenset[str] = frozenset()
     participation_verbs: frozenset[str] = frozenset()
+    symmetric: frozenset[str] = frozenset()
+    aerial_agents: frozenset[str] = frozenset()
     # family ("02", "03", "10", "12", "13") -> code prefix of the act the complement tells -> refined code
     complement_codes: dict[str, dict[str, str]] | None = None
 
@@ -70,14 +73,16 @@ def load_lexicon() -> Lexicon:
                 raise LexiconError(f"triggers.yaml: verb '{lemma}' uses unknown CAMEO code {code}")
             obj = p.get("object")
             xcomp = p.get("xcomp")
+            pobj = p.get("pobj")
             parsed.append(
                 VerbPattern(
                     code=code,
                     particle=p.get("particle"),
                     prep=p.get("prep"),
                     object=frozenset(str(o).lower() for o in obj) if obj else None,
-                    target=p.get("target", "prep" if p.get("prep") else "dobj"),
+                    target=p.get("target", "prep" if p.get("prep") and not p.get("pobj") else "dobj"),
                     xcomp=frozenset(str(o).lower() for o in xcomp) if xcomp else None,
+                    pobj=frozenset(str(o).lower() for o in pobj) if pobj else None,
                 )
             )
         verbs[str(lemma).lower()] = tuple(parsed)
@@ -96,6 +101,8 @@ def load_lexicon() -> Lexicon:
         command_verbs=frozenset(raw.get("command_verbs") or ()),
         in_light_verbs=frozenset(raw.get("in_light_verbs") or ()),
         participation_verbs=frozenset(raw.get("participation_verbs") or ()),
+        symmetric=frozenset(raw.get("symmetric") or ()),
+        aerial_agents=frozenset(raw.get("aerial_agents") or ()),
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
     )
 

@@ -20,6 +20,8 @@ _HYPOTHETICAL_MODALS = {"could", "might", "may", "would", "should", "can", "must
 _FUTURE_MODALS = {"will", "shall", "'ll", "wo"}
 _CONDITIONAL_MARKS = {"if", "unless", "whether", "lest"}
 _NEGATIONS = {"not", "n't", "never", "no", "without"}
+# prepositions that introduce what is taken for granted around an act, not what the act's clause asserts
+_CIRCUMSTANCE_PREPS = {"despite", "after", "following", "amid", "since", "before", "over", "because", "during"}
 _CHAIN_DEPS = {"xcomp", "conj", "ccomp", "advcl", "relcl", "acl", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass", "attr", "parataxis", "oprd"}
 
 
@@ -38,6 +40,8 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
     # The clause of the trigger itself: the trigger (or, for a noun, its verb) and the verbs it is
     # an xcomp/conj of; negation and modals beyond a clause boundary belong to another claim.
     clause: list[Token] = []
+    if trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ == "pobj" and trigger.head.lower_ in _CIRCUMSTANCE_PREPS:
+        chain = [trigger]  # "did not release him despite an ECOWAS ultimatum": the ultimatum was given
     for tok in chain:
         clause.append(tok)
         if tok.i != trigger.i and tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("xcomp", "conj", "aux"):

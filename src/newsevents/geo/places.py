@@ -35,6 +35,12 @@ class PlaceMention:
     place: Place
 
 
+def actor_countries(mentions, actors) -> Counter[str]:
+    """The countries of a document's actors, counted: the scene its places are read in. An actor named by
+    a capital ("Tripoli" for Libya's government) does not count: its name is the ambiguous place itself."""
+    return Counter(a.country for m, a in zip(mentions, actors) if a.country and m.form != "capital")
+
+
 def find_places(doc: Doc, gazetteer: Gazetteer, focus: Counter[str], not_places: set[int] = frozenset()) -> list[PlaceMention]:
     """Places in `doc`; `focus` counts the countries its actors belong to, `not_places` are token
     indices of names known to be actors other than countries ("Taliban", "Hezbollah")."""
@@ -117,6 +123,8 @@ class _Toponym:
         # meant: it counts only where the article is (its actors' countries, its other places' divisions).
         if c.population >= SMALL_PLACE or focus.get(c.country) or self._qualified(c):
             return True
+        if self.region and c.feature in _DIVISIONS:
+            return True  # the text says "Lamar County": a county, however small
         return (
             context.admin1.get(c.admin1, 0) > 0
             or context.countries.get(c.country, 0) >= 2
@@ -150,9 +158,9 @@ class _Toponym:
         if self.key not in key_variants(c.name) and f"{self.key} city" not in key_variants(c.name):
             score -= 1.5  # found by an alternate name only ("Minnesota" is also a name of Minneota)
         if c.capital:
-            score += 1.5  # "Washington" is the capital more often than the state
+            score += 2.5  # "Washington" is the capital more often than the state
         if not self.region and c.feature == "admin1" and c.row in towns_in:
-            score -= 1.5
+            score -= 3.0  # "New York", "Aleppo": the city, unless the text says "state" or "province"
         elif not self.region and c.feature == "admin2":
             score -= 2.0  # "Paris" is the city, not the département, unless the text says "county"
         if self._qualified(c):
@@ -183,7 +191,7 @@ def _share_list_tails(toponyms: list[_Toponym], text: str, gazetteer: Gazetteer)
         if nxt is not None and text and text[t.end:nxt.start].strip(" ,") in ("", "and", "or", "&"):
             continue
         word = text[t.end:t.end + 20].split()[:1] if text else []
-        singular = _PLURAL_DIVISIONS.get(word[0].lower().strip(".,;")) if word else None
+        singular = _PLURAL_DIVISIONS.get(word[0].lower().strip(".,;:!?)\"")) if word else None
         if singular and len(run) > 1:
             for u in run:
                 u.with_tail(singular, gazetteer)
@@ -217,6 +225,7 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+_DATELINE = re.compile(r"(?:^|\n|\d{4}\s)\s*([A-Z][A-Z'.]+(?: [A-Z][A-Z'.]+){0,2})(?=\s*(?:,|\(|--|—|–|-\s))")
 _TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
                "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
@@ -270,6 +279,16 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         tail = doc[j].lower_ if j < len(doc) and doc[j].lower_ in _GENERIC_TAIL else ""
         out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, tail))
         covered.update(range(i, j))
+    # Datelines the NER cannot read in capitals: "COLUMBUS, Ohio —", "BEIRUT (AP) —", "MANSFIELD --".
+    text = text_of(doc)
+    for m in _DATELINE.finditer(text):
+        span = doc.char_span(m.start(1), m.end(1))
+        if span is None or any(t.i in covered for t in span):
+            continue
+        name = m.group(1)  # lookups ignore case
+        if any(c.population >= 10_000 or c.feature != "city" for c in gazetteer.lookup(name)):
+            out.append((m.start(1), m.end(1), span.start, span.end, name, ""))
+            covered.update(range(span.start, span.end))
     # One sense per document: a name recognised as a place once is a place wherever else it stands
     # (the NER often tags a town as an organisation when it is a verb's object: "retook Palmyra").
     names = {text for *_, text, _tail in out if " " not in text}

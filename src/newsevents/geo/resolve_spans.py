@@ -2,8 +2,9 @@
 document, with the same ranking and the same document context the pipeline uses for its own spans.
 
 The context is what `Pipeline.annotate` gives `find_places`: the countries of the document's actors, plus
-every unambiguous name among the spans themselves. Each span's lookup text is normalised as the recogniser
-normalises its own ("the Aleppo province" is looked up as "Aleppo"), so only the choice of spans differs.
+the other place names in the document (the spans given and those the recogniser finds beside them). Each
+span's lookup text is normalised as the recogniser normalises its own ("the Aleppo province" is looked up
+as "Aleppo"), so only the choice of spans differs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from spacy.tokens import Doc
 
 from newsevents.actors.resolve import find_actors
 from newsevents.geo.gazetteer import Gazetteer, load_gazetteer
-from newsevents.geo.places import _GENERIC_TAIL, _strip, resolve_toponyms
+from newsevents.geo.places import _GENERIC_TAIL, _recognise, _strip, actor_countries, resolve_toponyms
 from newsevents.model import Place
 from newsevents.nlp.model import text_of
 
@@ -24,7 +25,8 @@ from newsevents.nlp.model import text_of
 def actor_focus(doc: Doc) -> Counter[str]:
     """The countries of the document's actors, counted, as the pipeline gives them to the resolver
     (no publication date: a person's country is that of an undated role)."""
-    return Counter(a.country for a in (m.to_actor(None) for m in find_actors(doc)) if a.country)
+    mentions = find_actors(doc)
+    return actor_countries(mentions, [m.to_actor(None) for m in mentions])
 
 
 def lookup_form(doc: Doc, start: int, end: int) -> tuple[str, int, int, str]:
@@ -63,6 +65,12 @@ def resolve_spans(
         if (start, end) not in items:
             lookup, t0, t1, tail = lookup_form(doc, start, end)
             items[(start, end)] = (start, end, t0, t1, lookup, tail)
+    # The other names the recogniser finds are context, as they are in the pipeline ("Springfield" beside
+    # "Sangamon County, Illinois"); only the given spans are answered.
+    taken = [(s, e) for s, e in items]
+    for span in _recognise(doc, gazetteer):
+        if not any(span[0] < e and s < span[1] for s, e in taken):
+            items[("context", span[0], span[1])] = span
     by_span = {(m.start, m.end): m.place for m in resolve_toponyms(sorted(items.values()), gazetteer, focus, text)}
     out: list[Place | None] = []
     for start, end in offsets:

@@ -1,0 +1,250 @@
+"""The event coder on the constructions it reads by rule: complements of appeals, promises, demands,
+refusals, threats and orders; coordination; clause kinds; actors given by context. Invented sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _events(extract, text, published="2019-06-01"):
+    return extract(text, published=published).events
+
+
+def _dyads(events):
+    return {(e.source.code if e.source else None, e.target.code if e.target else None, e.cameo) for e in events}
+
+
+# --- complements: the act an appeal, promise, demand, refusal or threat is about ---------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Amnesty International urged Iran to free the jailed rapper.", ("NGOWLDAMN", "IRN", "0253")),
+        ("Ukraine demanded that Russia withdraw its troops from the nuclear plant.", ("UKR", "RUS", "1056")),
+        ("Germany agreed to supply weapons to Ukraine.", ("DEU", "UKR", "0332")),
+        ("Pakistan threatened to break off diplomatic relations with Denmark.", ("PAK", "DNK", "1313")),
+        ("Moscow threatened to impose sanctions on Latvia.", ("RUSGOV", "LVA", "1312")),
+    ],
+)
+def test_complement_refines_the_code_and_is_not_coded_twice(extract, text, expected):
+    events = _events(extract, text)
+    assert _dyads(events) == {expected}, text
+
+
+def test_refusal_to_act_is_a_refusal(extract):
+    events = _events(extract, "Iran refused to release the detained French diplomats.")
+    assert [(e.source.code, e.cameo[:3]) for e in events] == [("IRN", "124")]
+
+
+def test_promise_of_violence_is_the_act_intended(extract):
+    (e,) = _events(extract, "The Houthis vowed to keep attacking Israeli ships in the Red Sea.")
+    assert e.cameo_root == "19" and e.modality == "intended" and e.source.code == "YEMREBHTH"
+
+
+def test_readiness_is_intent_to_cooperate(extract):
+    (e,) = _events(extract, "Pyongyang said it was ready to resume nuclear talks with Washington.")
+    assert (e.source.code, e.target.code, e.cameo) == ("PRKGOV", "USAGOV", "036")
+
+
+def test_demand_addressee_is_the_subject_of_the_demanded_clause(extract):
+    (e,) = _events(extract, "Turkey demanded that Sweden extradite the suspects.")
+    assert e.cameo_root == "10" and e.target.code == "SWE"
+
+
+def test_statement_that_someone_must_act_is_a_demand(extract):
+    (e,) = _events(extract, "Russia said on Tuesday that Sudan must return the helicopter.")
+    assert (e.source.code, e.target.code, e.cameo_root) == ("RUS", "SDN", "10")
+
+
+def test_reiterated_demand_is_the_demand(extract):
+    (e,) = _events(extract, "The ILO reiterated its demand that Israel ease restrictions on Palestinian workers.")
+    assert e.cameo_root == "10" and e.target.code == "ISR"
+
+
+def test_conditional_announcement_is_a_threat(extract):
+    (e,) = _events(extract, "Nigeria announced that it will withdraw its peacekeepers from Chad unless the president holds elections.")
+    assert e.cameo_root == "13" and e.modality == "asserted" and e.source.code == "NGA"
+
+
+def test_threat_target_from_its_condition(extract):
+    (e,) = [x for x in _events(extract, "Russia threatened to stop the talks if the United States deployed new missiles.") if x.cameo_root == "13"]
+    assert e.cameo_root == "13" and e.target.code == "USA"
+
+
+# --- orders and clausal complements -------------------------------------------------------------------------
+
+
+def test_order_to_own_forces_is_their_act_intended(extract):
+    events = _events(extract, "Russian Defence Minister Sergei Shoigu ordered troops to withdraw from the city of Kherson.", "2022-11-09")
+    assert [(e.source.code, e.cameo, e.modality) for e in events] == [("RUSMIL", "0874", "intended")]
+
+
+def test_order_to_leave_is_an_expulsion(extract):
+    (e,) = _events(extract, "Niger's junta ordered the French ambassador to leave the country within 48 hours.", "2023-08-25")
+    assert (e.target.code, e.cameo) == ("FRAGOV", "161")
+
+
+def test_object_told_to_act_is_the_actor_of_the_act(extract):
+    (e,) = _events(extract, "Congress is asking Obama to help Iran.", "2014-01-01")
+    assert e.target.code == "USAGOV" and e.cameo == "023"
+
+
+# --- nouns: speech acts as objects, light verbs, measures --------------------------------------------------
+
+
+def test_rejected_proposal_targets_its_author(extract):
+    events = _events(extract, "Israel rejected an Egyptian proposal for a truce in Gaza.")
+    assert [(e.source.code, e.target.code, e.cameo_root) for e in events] == [("ISR", "EGY", "12")]
+
+
+def test_measure_noun_carries_the_aid(extract):
+    (e,) = _events(extract, "Finland gave Tanzania a grant of 580 million shillings.")
+    assert (e.source.code, e.target.code, e.cameo) == ("FIN", "TZA", "071")
+
+
+def test_in_phrase_noun_takes_the_act(extract):
+    (e,) = _events(extract, "Syrian rebels engaged Filipino peacekeepers in a firefight in the Golan Heights.")
+    assert e.cameo == "193" and e.source.code == "SYRREB" and e.target.country == "PHL"
+
+
+# --- coordination ---------------------------------------------------------------------------------------
+
+
+def test_three_way_list_meeting_is_pairwise(extract):
+    events = _events(extract, "The US, Russia, and Switzerland met yesterday")
+    pairs = {(e.source.country, e.target.country) for e in events if e.cameo_root == "04"}
+    assert pairs == {(a, b) for a in ("USA", "RUS", "CHE") for b in ("USA", "RUS", "CHE") if a != b}
+
+
+def test_coordinated_adjectives_are_two_sides(extract):
+    events = _events(extract, "Indian and Chinese soldiers clashed in the Galwan valley.", "2020-06-16")
+    assert _dyads(events) == {("INDMIL", "CHNMIL", "190"), ("CHNMIL", "INDMIL", "190")}
+
+
+def test_coordinated_adjectives_are_both_targets(extract):
+    events = [e for e in _events(extract, "Iran condemned the American and British strikes.") if e.cameo_root == "11"]
+    assert {e.target.code for e in events} == {"USA", "GBR"}
+
+
+def test_a_noun_attack_is_not_reciprocal(extract):
+    events = _events(extract, "Iran condemned the American and British strikes.")
+    assert not any(e.source and e.target and {e.source.code, e.target.code} == {"USA", "GBR"} for e in events)
+
+
+# --- clauses ---------------------------------------------------------------------------------------------
+
+
+def test_relative_clause_is_background(extract):
+    events = _events(extract, "The United States struck a militant group that has seized parts of Iraq and Syria.")
+    assert not any(e.cameo.startswith("192") for e in events)
+
+
+def test_non_restrictive_who_clause_is_news(extract):
+    events = _events(extract, "Guterres praised Erdogan, who is expected to visit Athens in August.", "2019-06-01")
+    assert any(e.cameo_root == "04" and e.target.country == "GRC" and e.modality == "intended" for e in events)
+
+
+def test_purpose_of_a_protest_gives_its_target_and_code(extract):
+    (e,) = _events(extract, "Egyptian protesters rallied in Tahrir Square for a 17th day to demand the resignation of President Hosni Mubarak.", "2011-02-10")
+    assert (e.source.code, e.target.code, e.cameo) == ("EGYOPP", "EGYGOV", "1411")
+
+
+def test_protest_without_addressee_targets_the_home_government(extract):
+    (e,) = _events(extract, "University students in Serbia boycotted classes for a third month.")
+    assert e.target.code == "SRBGOV"
+
+
+def test_participle_casualties_belong_to_the_strike(extract):
+    (e,) = _events(extract, "Turkish jets struck PKK camps, killing at least 30 militants.")
+    assert e.cameo_root == "19" and [(q.value, q.unit) for q in e.quantities] == [(30, "militant")]
+
+
+def test_participle_of_an_issued_statement_is_what_it_says(extract):
+    events = _events(extract, "The United States and Britain issued a joint statement calling on all Libyan parties to stop fighting.")
+    assert {(e.source.code, e.target.code) for e in events if e.cameo_root == "02"} == {("USA", "LBY"), ("GBR", "LBY")}
+
+
+def test_reduced_relative_with_agent_is_news_when_nothing_else_is(extract):
+    (e,) = _events(extract, "The coalition said its air defences had intercepted a ballistic missile fired by the Houthis at Riyadh.")
+    assert (e.source.code, e.target.country, e.cameo) == ("YEMREBHTH", "SAU", "194")
+
+
+# --- modality --------------------------------------------------------------------------------------------
+
+
+def test_would_in_a_reported_clause_is_intended(extract):
+    (e,) = _events(extract, "Downing Street announced that Britain would send Challenger 2 tanks to Ukraine.", "2023-01-14")
+    assert e.modality == "intended" and e.target.code == "UKR"
+
+
+def test_would_with_a_condition_stays_hypothetical(extract):
+    events = _events(extract, "Washington said it would lift sanctions on Syria if the government protected minorities.")
+    assert any(e.cameo == "085" and e.modality == "hypothetical" for e in events)
+
+
+def test_circumstance_noun_is_not_negated_by_its_clause(extract):
+    events = _events(extract, "Niger's junta did not release the prisoners despite an ECOWAS ultimatum.", "2023-08-08")
+    ultimatum = [e for e in events if e.cameo == "139"]
+    assert ultimatum and ultimatum[0].modality == "asserted"
+    assert any(e.cameo_root == "08" and e.modality == "negated" for e in events)
+
+
+def test_scheduled_and_set_to_are_intended(extract):
+    (e,) = _events(extract, "Ukraine's president is set to meet the French president in Paris on Friday.")
+    assert e.modality == "intended"
+
+
+# --- actors given by context -----------------------------------------------------------------------------
+
+
+def test_pronoun_in_a_reported_clause_is_the_speaker(extract):
+    (e,) = _events(extract, "France, which has 1,500 troops in Niger, said it backed ECOWAS fully.")
+    assert e.source.code == "FRA"
+
+
+def test_troops_in_a_country_are_not_its_troops(extract):
+    events = _events(extract, "Russian forces attacked French troops in Mali.")
+    assert any(e.target is not None and e.target.country == "FRA" for e in events)
+
+
+def test_ethnic_group_is_of_the_country_it_lives_in(extract):
+    (e,) = _events(extract, "Serb forces killed three ethnic Albanians in southeastern Serbia.", "1999-01-01")
+    assert e.target.country == "SRB"
+
+
+def test_bare_agent_is_an_actor_of_unknown_country(extract):
+    (e,) = _events(extract, "Insurgents bombarded a government-held district of Aleppo overnight.")
+    assert e.source.code == "---INS" or e.source.code.startswith("---")
+    assert e.target.country == "SYR"
+
+
+def test_nobody_named_is_no_event(extract):
+    assert _events(extract, "Eight people were killed in the fighting.") == []
+
+
+def test_dateline_is_not_the_subject(extract):
+    events = _events(extract, "DOHA, Feb 29 - The United States and the Taliban signed an agreement in Doha on Saturday.", "2020-02-29")
+    assert _dyads(events) == {("USA", "AFGINSTAL", "057"), ("AFGINSTAL", "USA", "057")}
+
+
+def test_title_and_surname_name_the_office_holder(extract):
+    (e,) = _events(extract, "President Bush met the Chinese president in Beijing.", "2008-08-06")
+    assert e.source.code == "USAGOV"
+
+
+def test_aircraft_strikes_are_aerial(extract):
+    events = _events(extract, "American warplanes struck Houthi sites across Yemen.")
+    assert {e.cameo for e in events} == {"195"}
+
+
+def test_capital_naming_an_agreement_is_no_actor(extract):
+    events = _events(extract, "The United States withdrew from the Paris climate accord.", "2020-11-04")
+    assert all(e.target is None or e.target.country != "FRA" for e in events)
+
+
+def test_government_of_the_story_country(extract):
+    text = ("Niger's junta closed the border with Benin. Niger also recalled its ambassador from Nigeria. "
+            "Niger's army patrolled the capital. The junta has refused to meet envoys from ECOWAS.")
+    events = [e for e in _events(extract, text, "2023-08-20") if e.cameo == "125"]
+    assert events and events[0].source.country == "NER"
