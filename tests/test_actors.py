@@ -84,3 +84,50 @@ def test_person_roles_in_articles(extract):
 def test_prefixes_do_not_make_actors(extract):
     codes = {c for _, c in _actors(extract, "The biggest post-Soviet raid hit anti-Assad jihadists.")}
     assert "SUN" not in codes
+
+
+# --- resolution rules added for the event coder -------------------------------------------------------------
+
+
+def test_accents_and_hyphens_fold(matcher):
+    from newsevents.actors.matcher import fold
+
+    assert fold("Orbán") == "orban" and len(fold("Orbán")) == len("Orbán")
+    assert fold("Kim Jong-un") == fold("Kim Jong Un")
+    assert {m.alias.entry.id for m in matcher.find("Fighters of al Qaeda attacked.")} == {
+        m.alias.entry.id for m in matcher.find("Fighters of al-Qaeda attacked.")
+    }
+
+
+def test_negating_prefix_still_blocks_after_folding(matcher):
+    assert not [m for m in matcher.find("anti-Assad protesters") if m.alias.entry.kind == "person"]
+
+
+def test_ethnic_group_is_not_its_kin_state(extract):
+    actors = _actors(extract, "Ethnic Albanians in south Serbia demanded autonomy.", "2001-01-01")
+    assert not any(code == "ALB" for _, code in actors)
+    assert ("Bosnian Serbs", "BIHCVL") in _actors(extract, "Bosnian Serbs blocked the road.", "1995-01-01")
+
+
+def test_capital_in_a_dateline_is_not_an_actor(extract):
+    actors = _actors(extract, "DOHA, Feb 29 - The United States and the Taliban signed an agreement.", "2020-02-29")
+    assert not any(code and code.startswith("QAT") for _, code in actors)
+
+
+def test_capital_naming_a_document_or_a_region(extract):
+    assert not any(code and code.startswith("FRA") for _, code in _actors(extract, "They left the Paris climate accord."))
+    assert ("Kyiv", "UKR") in _actors(extract, "Troops left the Kyiv region.", "2022-04-02")
+
+
+def test_capital_police_are_that_country_s(extract):
+    assert ("Moscow police", "RUSCOP") in _actors(extract, "Moscow police arrested protesters.")
+
+
+def test_troops_in_a_country_keep_their_nationality(extract):
+    assert not any(code == "MLIMIL" for _, code in _actors(extract, "French troops in Mali were attacked."))
+
+
+def test_title_and_surname(extract):
+    assert ("Bush", "USAGOV") in _actors(extract, "President Bush spoke.", "2008-08-06")
+    # no king of that name in the KB: another Hassan must not be taken
+    assert all(code is None or code.startswith("ent:") for text, code in _actors(extract, "King Hassan spoke.", "1990-01-01") if text == "Hassan")

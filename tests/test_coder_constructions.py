@@ -248,3 +248,40 @@ def test_government_of_the_story_country(extract):
             "Niger's army patrolled the capital. The junta has refused to meet envoys from ECOWAS.")
     events = [e for e in _events(extract, text, "2023-08-20") if e.cameo == "125"]
     assert events and events[0].source.country == "NER"
+
+
+# --- event nouns -----------------------------------------------------------------------------------------
+
+
+def test_talks_between_two_parties_are_reciprocal(extract):
+    events = _events(extract, "Negotiations between the Afghan government and the Taliban opened in Doha.", "2020-09-12")
+    assert _dyads(events) == {("AFGGOV", "AFGINSTAL", "046"), ("AFGINSTAL", "AFGGOV", "046")}
+
+
+def test_of_phrase_of_an_intransitive_noun_is_its_doer(extract):
+    (e,) = _events(extract, "The withdrawal of French troops from Niger was completed on Friday.", "2023-12-22")
+    assert (e.source.code, e.target.code, e.cameo) == ("FRAMIL", "NER", "0874")
+
+
+def test_joint_exercises_are_military_cooperation(extract):
+    events = _events(extract, "Turkish and Azerbaijani troops held joint exercises near Baku.")
+    assert _dyads(events) == {("TURMIL", "AZEMIL", "062"), ("AZEMIL", "TURMIL", "062")}
+
+
+def test_strikes_doing_a_killing_are_one_act_of_the_military(extract):
+    (e,) = _events(extract, "Russian airstrikes killed 12 civilians in Idlib province.")
+    assert (e.source.code, e.cameo, e.target.country) == ("RUSMIL", "195", "SYR")
+
+
+def test_accused_act_is_the_accusers_claim(extract):
+    events = _events(extract, "Mike Pompeo accused Iran of attacking two tankers in the Gulf of Oman.", "2019-06-14")
+    accused = [e for e in events if e.cameo_root == "19"]
+    assert accused and accused[0].source.code == "IRN" and accused[0].modality == "reported"
+    assert accused[0].attributed_to is not None and accused[0].attributed_to.country == "USA"
+
+
+def test_threat_against_a_hypothetical_attacker(extract):
+    events = _events(extract, "Pakistan's army warned that it would respond to any Indian strike.", "2019-02-22")
+    threat = [e for e in events if e.cameo_root == "13"]
+    assert threat and threat[0].target.country == "IND"
+    assert any(e.cameo_root == "19" and e.modality == "hypothetical" for e in events)

@@ -33,6 +33,9 @@ def test_region_words_and_features(extract):
     # without "province", a division named like its main town is the town
     town = _places(extract, "Syrian troops advanced on the outskirts of Aleppo on Monday.")
     assert town["Aleppo"].feature == "city"
+    # a generic word that is part of the town's own name stays in it
+    city = _places(extract, "Protesters marched in Mexico City on Sunday.")
+    assert (city["Mexico City"].feature, city["Mexico City"].country) == ("city", "MEX")
 
 
 def test_divisions_abbreviations_and_qualifiers(extract):

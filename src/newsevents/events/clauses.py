@@ -100,8 +100,7 @@ def _about_a_person(relcl: Token) -> bool:
     Tripoli, ...", "Saudi Arabia, which has been holding talks with the Houthis, ..."): it tells what the
     participant did or will do."""
     head = relcl.head
-    who = any(c.dep_ in ("nsubj", "nsubjpass") and (c.lower_ == "who" or (c.lower_ == "which" and head.pos_ == "PROPN"))
-              for c in relcl.children)
+    who = head.pos_ == "PROPN" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "which") for c in relcl.children)
     comma = head.i + 1 < len(head.doc) and any(t.text == "," for t in head.doc[head.right_edge.i - (head.right_edge.i - head.i) : relcl.left_edge.i])
     return who and comma
 

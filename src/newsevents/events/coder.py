@@ -19,7 +19,7 @@ from newsevents.actors.kb import load_kb
 from newsevents.actors.resolve import ActorMention, by_token_index
 from newsevents.events.clauses import filter_clauses, issued_document
 from newsevents.events.complements import has_to, infinitive_clauses, merge_complements
-from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, VerbPattern
+from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, NounTrigger, VerbPattern
 from newsevents.events.modality import modality_of
 from newsevents.nlp.model import text_of
 
@@ -35,6 +35,13 @@ _MAX_PAIRS = 4
 _TIME_ENTS = {"DATE", "TIME"}
 _FALLBACK_PREPS = (*DEFAULT_TARGET_PREPS, "from")
 _LOCATIVE_PREPS = ("in", "near", "around", "outside", "inside", "across")
+_NO_TRIGGER = NounTrigger("", ())
+# verbs that credit or blame someone for an act ("accused Iran of attacking", "thanked Britain for supplying")
+_CREDIT_BLAME = {"accuse", "blame", "charge", "thank", "praise", "commend", "criticize", "criticise", "condemn", "fault",
+                 "congratulate", "credit", "hail", "applaud", "denounce", "suspect", "rebuke", "slam"}
+_MILITARY_ACTS = {"strike", "airstrike", "raid", "shelling", "bombardment", "bombing", "attack", "offensive", "barrage", "missile",
+                  "rocket", "drone", "artillery", "fire", "gunfire", "operation", "incursion", "invasion", "assault", "blockade"}
+_STATIVE = {"oppose", "commit", "determine", "dedicate", "devote", "resolve", "engage", "involve"}
 _QUANTITY_HEADS = {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "million", "millions", "group", "number",
                    "crowd", "crowds", "band", "team", "delegation", "members", "member", "scores", "score", "handful", "some"}
 _FORMER = {"ousted", "former", "ex", "deposed", "exiled", "toppled", "overthrown", "late", "outgoing"}
@@ -221,11 +228,17 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
     for token in sent:
         if (token.pos_ == "VERB" and token.dep_ != "amod") or _predicate_adjective(token, lexicon):
             events += _verb_events(token, index, lexicon, consumed_nouns)
+    # "Russian airstrikes killed 12 civilians": the strikes are the killing's doer, one act, not two
+    for e in events:
+        if e.code[:2] in ("18", "19", "20"):
+            for subj in (c for c in e.trigger.children if c.dep_ in ("nsubj", "nsubjpass", "agent")):
+                if subj.pos_ == "NOUN" and (noun_trigger(subj, lexicon) or _NO_TRIGGER).code[:2] in ("18", "19", "20"):
+                    consumed_nouns.add(subj.i)
     for token in sent:
         if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed_nouns:
             trigger = noun_trigger(token, lexicon)
             if trigger is not None:
-                events += _noun_events(token, trigger.code, trigger.target_preps, index, lexicon)
+                events += _noun_events(token, trigger.code, trigger.target_preps, index, lexicon, trigger.of_is_source)
     events = filter_clauses(merge_complements(events, lexicon, index))
     return _drop_incomplete(_dedupe(events), lexicon)
 
@@ -291,7 +304,8 @@ def _datives(verb: Token) -> list[Token]:
 def noun_trigger(noun: Token, lexicon: Lexicon):
     """The lexicon entry for a noun, trying the two-word compound first ("hunger strike", "air strike")."""
     for child in noun.children:
-        if child.dep_ == "compound" and child.i == noun.i - 1:
+        # "hunger strike", "air strike"; "joint exercises" (an adjective before the noun)
+        if child.dep_ in ("compound", "amod") and child.i < noun.i:
             found = lexicon.nouns.get(f"{child.lemma_.lower()} {noun.lemma_.lower()}")
             if found is not None:
                 return found
@@ -314,7 +328,8 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
             consumed.add(content.i)
             carried = content
             code = noun.code
-            target_groups = [_datives(verb), _prep_objects(content, noun.target_preps), _prep_objects(verb, noun.target_preps)]
+            target_groups = [_datives(verb), _prep_objects(content, noun.target_preps), _prep_objects(dobj, noun.target_preps),
+                             _prep_objects(verb, noun.target_preps)]
     if code is None and lemma in lexicon.in_light_verbs:
         # "engaged Filipino peacekeepers in a firefight": the noun's act, toward the object
         for pobj in _prep_objects(verb, ("in", "into")):
@@ -329,8 +344,11 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
         if pattern is None:
             return []
         code = pattern.code
-        if pattern.object is not None and dobj is not None:
-            consumed.add(dobj.i)  # "offered military support": the support is the offer's content, not an event
+        named = noun_trigger(dobj, lexicon) if pattern.object is not None and dobj is not None else None
+        if named is not None and named.code[:2] not in ("01", "02", "03", "10", "11", "12", "13"):
+            # "offered military support": the support is the offer's content, not an event; a request or a
+            # proposal stays, for the verb to take its author as target ("dismissed an appeal from X")
+            consumed.add(dobj.i)
         particle = next((c for c in children if c.dep_ == "prt"), None)
         if pattern.particle and particle is not None:
             trigger_end = max(trigger_end, particle.i + 1)
@@ -338,6 +356,13 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
 
     # "a missile fired by the Houthis at Riyadh": a past participle on a noun is passive too
     passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in children) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+    if passive and lemma in _STATIVE and not any(c.dep_ == "agent" for c in children):
+        # "Israel is opposed to French mediation": a state, not a passive
+        passive = False
+        children = [c for c in children]
+        source_override = [c for c in children if c.dep_ in _PASSIVE_SUBJ]
+    else:
+        source_override = []
     source_places = False
     if passive:
         source_heads = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -346,7 +371,7 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
             # "a mortar bomb was fired at Israel from the Gaza Strip": fire comes from where its shooters are
             source_heads, source_places = _prep_objects(verb, ("from",)), True
     else:
-        source_heads = [c for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb) or _misparsed_subject(verb, index)
+        source_heads = source_override or [c for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb) or _misparsed_subject(verb, index)
         source_heads = [t for h in source_heads for t in _past_dateline(h)]
 
     if code in ("190", "193") and _aerial(source_heads, lexicon):
@@ -405,8 +430,8 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
     if pattern.prep:
         return [_prep_objects(verb, (pattern.prep,))]
     groups: list[list[Token]] = [_datives(verb)]
-    if dobj is not None and pattern.target == "dobj" and pattern.object is None:
-        groups.append([dobj])
+    if dobj is not None and pattern.target == "dobj" and pattern.object is None and pattern.code[:2] != "15":
+        groups.append([dobj])  # (what a force posture moves is its own forces, not its target)
     if dobj is not None:
         # "expressed support for Kyiv", "imposed sanctions on Russia", "the release of prisoners"; what is
         # asked for is asked from someone ("demanded autonomy from Serbian authorities")
@@ -414,10 +439,7 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         if pattern.code[:2] in ("02", "10"):
             preps = (*preps, "from")
         groups.append(_prep_objects(dobj, preps))
-    fallback = _FALLBACK_PREPS
-    if dobj is not None and pattern.code[:2] in ("15", "17", "18", "19", "20"):
-        fallback = tuple(p for p in fallback if p != "with")  # "pounded Odesa with missiles": an instrument
-    groups.append(_prep_objects(verb, fallback))
+    groups.append(_prep_objects(verb, _FALLBACK_PREPS))
     if dobj is not None and (pattern.object is not None or pattern.xcomp is not None):
         groups.append([dobj])  # "summoned the US ambassador", "expelled Russian diplomats"
     # "threatened to bury the YPG", "is due to travel to Erbil": the target of the dependent verb
@@ -425,6 +447,10 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         groups.append([c for c in xcomp.children if c.dep_ in ("dobj", "obj")] + _prep_objects(xcomp, DEFAULT_TARGET_PREPS))
     # "discussed the crisis in a telephone call with X"
     groups.append([g for p in _prep_objects(verb, ("in", "during", "at", "by")) for g in _prep_objects(p, ("with", "to", "between"))])
+    if pattern.code[:2] in ("13", "15"):
+        # "mobilized reservists for a possible war against Iraq": whom the force is readied against
+        holders = [*_prep_objects(verb, ("for", "in", "ahead")), *([dobj] if dobj is not None else [])]
+        groups.append([g for h in holders for g in _prep_objects(h, ("against", "with", "on"))])
     return [g for g in groups if g]
 
 
@@ -436,6 +462,10 @@ def _prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
         for child in (c for h in holders for c in h.children):
             if child.dep_ in ("prep", "agent", "dative") and child.lower_ == prep:
                 for g in child.children:
+                    if g.dep_ == "pcomp":
+                        # "opened fire on Palestinians waiting for aid": the people of the gerund clause
+                        out += [c for c in g.children if c.dep_ in ("nsubj", "nsubjpass")]
+                        continue
                     if g.dep_ != "pobj":
                         continue
                     if g.ent_type_ not in _TIME_ENTS:
@@ -459,6 +489,8 @@ def _raised_object(verb: Token) -> Token | None:
 def _aerial(heads: list[Token], lexicon: Lexicon) -> bool:
     for head in heads:
         for tok in (head, *head.conjuncts):
+            if any(c.lower_ in ("suicide", "car", "truck") for c in tok.children):
+                continue  # suicide bombers are people, not aircraft
             if tok.lemma_.lower() in lexicon.aerial_agents or f"{tok.head.lemma_.lower()} {tok.lemma_.lower()}" in lexicon.aerial_agents:
                 return True
             if any(c.dep_ == "compound" and f"{c.lemma_.lower()} {tok.lemma_.lower()}" in lexicon.aerial_agents for c in tok.children):
@@ -511,6 +543,13 @@ def _inherited_subject(verb: Token) -> list[Token]:
             if subj:
                 return subj
             current = head
+        elif current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.lower_ in ("of", "for") and current.tag_ == "VBG":
+            # "accused Iran of attacking tankers", "thanked Britain for supplying missiles": the object acted
+            verb = current.head.head
+            told = [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+            if told and verb.lemma_.lower() in _CREDIT_BLAME:
+                return told
+            break
         elif current.dep_ == "relcl":
             return [current.head]
         elif current.dep_ == "acl":
@@ -524,15 +563,35 @@ def _inherited_subject(verb: Token) -> list[Token]:
     return []
 
 
-def _noun_events(noun: Token, code: str, target_preps, index: MentionIndex, lexicon: Lexicon) -> list[EventCandidate]:
-    source_heads = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")]
-    source_heads += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
-    target_groups = [_prep_objects(noun, tuple(target_preps))]
+def _noun_events(noun: Token, code: str, target_preps, index: MentionIndex, lexicon: Lexicon, of_is_source: bool = False) -> list[EventCandidate]:
+    source_heads = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")
+                    and f"{c.lemma_.lower()} {noun.lemma_.lower()}" not in lexicon.nouns]  # not "prisoner" of "prisoner swap"
+    # "an attack by X"; what one asks or offers comes from someone ("an appeal from President Gbagbo"); an
+    # intransitive act's "of" phrase does it ("the withdrawal of French troops")
+    by = ("by", "from") if code[:2] in ("02", "03", "10") else ("by",)
+    if of_is_source:
+        by = (*by, "of")
+    source_heads += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in by for g in c.children if g.dep_ == "pobj"]
+    target_groups = [_prep_objects(noun, tuple(p for p in target_preps if not (of_is_source and p == "of")))]
     sources = [m for m in (index.for_argument(h) for h in source_heads) if m is not None]
+    if not any(_named(m) for m in sources) and _reciprocal(code, noun, lexicon):
+        # "talks between Russian and Ukrainian delegations", "a prisoner exchange between Russia and Ukraine":
+        # the parties named after "between" are the two sides
+        between = _expand(_prep_objects(noun, ("between",)))
+        parties = _resolve_all(between, index)
+        if len(parties) > 1:
+            return _pair_parties(noun, code, parties, index, lexicon)
     if not sources:
         return []  # an event noun with nobody doing it ("the fight against terror") is not coded
     clause = governing_verb(noun)
     return _pair_events(noun, noun.i + 1, code, source_heads, target_groups, index, lexicon, clause)
+
+
+def _pair_parties(noun: Token, code: str, parties: list[ActorMention], index: MentionIndex, lexicon: Lexicon) -> list[EventCandidate]:
+    modality, attributed = modality_of(noun, lexicon, index)
+    clause = governing_verb(noun)
+    return [EventCandidate(noun, noun.i + 1, code, a, b, modality, attributed, clause, [])
+            for a in parties for b in parties if a is not b and not _same_actor(a, b)][: _MAX_PAIRS * 2]
 
 
 def governing_verb(token: Token) -> Token:
@@ -598,7 +657,7 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
             if place is not None and not any(_same_actor(place, s) for s in sources):
                 targets, used = [place], [head]
                 break
-    if not targets and code[:2] == "14":
+    if not targets and code[:2] == "14" and (trigger.pos_ in ("VERB", "AUX") or trigger.dep_ in ("dobj", "nsubj", "ROOT")):
         # a protest that names no addressee is aimed at the protesters' own government (CAMEO practice)
         home = next((mention_country(_situate(s, trigger, None, None, index, as_target=False, code=code)) for s in sources), None)
         if home is not None:
@@ -619,6 +678,8 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
     for source, target in pairs:
         source = _situate(source, trigger, target, attributed, index, as_target=False, code=code)
         target = _situate(target, trigger, source, attributed, index, as_target=True, code=code)
+        source = _domestic_state(source, target, index)
+        source = _forces_of(source, trigger, code, source_heads, index)
         if source is not None and target is not None and _same_actor(source, target):
             continue
         if not _named(source) and not _named(target):
@@ -657,7 +718,8 @@ def _situate(m, trigger: Token, other, attributed, index: MentionIndex, as_targe
     if not _is_bare(m):
         return m
     head = trigger.doc[m.tok_end - 1]
-    place = index.place_in(head)
+    place = index.place_in(head) or next((index.place_in(t) for c in head.children if c.dep_ == "acl"
+                                          for t in c.subtree if index.place_in(t) is not None), None)  # "refugees fleeing the war in Liberia"
     if place is None and (as_target or code[:2] == "14"):
         place = _event_place(trigger, index)  # "civilians were killed in Bucha", "protesters marched through Hong Kong"
     if place is not None and place.entry is not None:
@@ -669,7 +731,8 @@ def _situate(m, trigger: Token, other, attributed, index: MentionIndex, as_targe
         # a state acts on its own people and forces ("banned the opposition party", "praised the armed forces"),
         # but envoys or officials it deals with are mostly another state's; people face their own state
         # ("opposition groups in Zimbabwe demanded that the president resign")
-        own_people = state and m.form != "title" and (m.sector or m.entry.sector) != "GOV"
+        own_people = state and m.form != "title" and (m.sector or m.entry.sector) != "GOV" and code[:2] not in ("18", "19", "20")
+        # (the civilians a state's forces strike are mostly another country's: left to the place or unknown)
         if country and (own_people or ((m.entry.sector or "") in _STATE_SECTORS and not state)):
             # the state acting on its people ("banned the opposition party"), or people facing their own
             # state ("opposition groups in Zimbabwe demanded that the president resign")
@@ -684,9 +747,35 @@ def _situate(m, trigger: Token, other, attributed, index: MentionIndex, as_targe
     return m
 
 
+def _forces_of(source, trigger: Token, code: str, source_heads: list[Token], index: MentionIndex):
+    """"Russian airstrikes killed 12 civilians", "a US drone strike", "Israeli shelling": a country named on a
+    military act is its armed forces."""
+    if source is None or source.entry is None or source.entry.kind != "country" or source.sector is not None or code[:2] not in ("18", "19", "20"):
+        return source
+    holders = [trigger] if trigger.pos_ in ("NOUN", "PROPN") else list(source_heads)
+    if not any(h.pos_ in ("NOUN", "PROPN") and h.lemma_.lower() in _MILITARY_ACTS for h in holders):
+        return source
+    return index.with_sector(source, "MIL")
+
+
+def _domestic_state(source, target, index: MentionIndex):
+    """"President X threatened to ban Ugandan opposition candidates", "security forces dispersed Syrian
+    protesters": a state agent of unknown country acting on a country's people, or on a place, is that
+    country's."""
+    if not _is_bare(source) or target is None or target.entry is None or target.entry.kind != "country":
+        return source
+    if (source.sector or source.entry.sector or "") not in _STATE_SECTORS:
+        return source
+    if target.sector in (None, "GOV", "MIL") and target.form != "place":
+        return source  # a state acting on a state: could be any other
+    return index.composite(target.entry.id, source)
+
+
 def _event_place(trigger: Token, index: MentionIndex) -> ActorMention | None:
     holders = [trigger, governing_verb(trigger)]
-    holders += [c for h in holders for c in h.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+    # where the act, its object or its doing noun is ("a US drone strike in Kabul killed ten civilians")
+    holders += [c for h in holders for c in h.children if c.dep_ in ("dobj", "obj", "nsubjpass")
+                or (c.dep_ == "nsubj" and c.pos_ == "NOUN" and c.lemma_.lower() in _MILITARY_ACTS)]
     for h in holders:
         for obj in _prep_objects(h, _LOCATIVE_PREPS):
             place = index.place_in(obj)

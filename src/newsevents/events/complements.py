@@ -165,6 +165,7 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
     lemma = first.trigger.lemma_.lower()
     heads = _complement_heads(first) if first.trigger.pos_ in ("VERB", "AUX", "ADJ", "NOUN", "PROPN") or first.noun is not None else []
     inner = [c for c in others if any(_told_in(c, h) for h in heads)]
+    all_inner = list(inner)
     if inner:
         # only the acts nearest the verb: "willing to send material to help defend Saudi Arabia" is the sending
         top = min(_depth(c.trigger) for c in inner)
@@ -172,7 +173,7 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
     nouns = {t.i for t in _object_nouns(first)}
     topics = [c for c in others if c.trigger.i in nouns and c.trigger.pos_ in ("NOUN", "PROPN", "ADJ")]
     deontic = _deontic_family(first, heads, lexicon)
-    if not inner and not topics and not deontic and family(first.code) is None:
+    if not inner and not topics and not deontic and family(first.code) is None and not (first.code[:2] == "08" and first.target is None):
         return None
     removed: list = []
     new_group: list = []
@@ -201,6 +202,8 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
                     refined = _refine_by_speech_act(lexicon, fam, c.code)
                     if refined:
                         e.code = refined
+        if e.code[:2] in ("12", "08") and e.target is None:
+            e.target = _author_of_object(e, lexicon, index)
         if lemma in lexicon.command_verbs and fam in (None, "10") and inner:
             ordered = _merge_order(e, inner, index)
             if ordered:
@@ -240,6 +243,13 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
                 code = lexicon.refine(fam, content) or e.code
             if fam in ("02", "10"):
                 target = e.target or (c.source if not _same(c.source, e.source) else None) or c.target
+            elif fam == "13" and c.source is not None and e.source is not None and _country(c.source) != _country(e.source) \
+                    and c.trigger.pos_ in ("NOUN", "PROPN"):
+                # "warned that it would respond to any Indian strike": a threat against whoever would strike,
+                # whose strike stays coded as hypothetical
+                target = e.target or c.source
+                new_group.append(replace(e, code=code, target=target, target_tokens=[c.trigger]))
+                continue
             elif derived:
                 target = c.target or e.target
             else:
@@ -248,6 +258,9 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
                 target = None
             new_group.append(replace(e, code=code, target=target, target_tokens=e.target_tokens or c.target_tokens))
             removed.append(c)
+        # what else the complement tells is its content too ("threatened to launch an offensive in its war with
+        # Iraq": the war is not a second threat)
+        removed += [c for c in all_inner if c not in acts]
     return new_group, removed
 
 
@@ -320,6 +333,24 @@ def _conditional_threats(events: list["EventCandidate"], lexicon: Lexicon, index
         target = e.target or _condition_subject(e, index)
         out.append(replace(e, code=code, target=target, modality="asserted"))
     return out
+
+
+def _author_of_object(e: "EventCandidate", lexicon: Lexicon, index: "MentionIndex"):
+    """"dismissed an appeal from President Gbagbo", "accepted demands from Shona rebels": whoever made the
+    appeal or demand the verb answers."""
+    from newsevents.events.coder import _situate
+
+    for obj in (c for c in e.trigger.children if c.dep_ in ("dobj", "obj")):
+        found = lexicon.nouns.get(obj.lemma_.lower())
+        if found is None or found.code[:2] not in _SPEECH_ACT_ROOTS:
+            continue
+        heads = [c for c in obj.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+        heads += [g for c in obj.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of") for g in c.children if g.dep_ == "pobj"]
+        for h in heads:
+            author = index.for_argument(h)
+            if author is not None and not _same(author, e.source):
+                return _situate(author, e.trigger, e.source, e.attributed_to, index, as_target=True, code=e.code)
+    return None
 
 
 def _named_act(e: "EventCandidate", lexicon: Lexicon) -> str | None:

@@ -28,6 +28,7 @@ class VerbPattern:
 class NounTrigger:
     code: str
     target_preps: tuple[str, ...]
+    of_is_source: bool = False  # "the withdrawal of French troops": the "of" phrase does the act
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def load_lexicon() -> Lexicon:
         code = str(spec["code"])
         if code not in codes:
             raise LexiconError(f"triggers.yaml: noun '{lemma}' uses unknown CAMEO code {code}")
-        nouns[str(lemma).lower()] = NounTrigger(code, tuple(spec.get("target_preps") or ("against", "on")))
+        nouns[str(lemma).lower()] = NounTrigger(code, tuple(spec.get("target_preps") or ("against", "on")), bool(spec.get("of_is_source")))
     return Lexicon(
         verbs=verbs,
         nouns=nouns,

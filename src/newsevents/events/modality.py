@@ -55,7 +55,9 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
     for tok in chain[1:]:
         child_of = chain[chain.index(tok) - 1]
         lemma = tok.lemma_.lower()
-        if lemma in lexicon.reporting_verbs and child_of.dep_ in ("ccomp", "xcomp", "parataxis", "advcl", "dobj", "conj"):
+        # "accused Iran of attacking tankers": the accused act is the accuser's claim
+        told = child_of.dep_ in ("ccomp", "xcomp", "parataxis", "advcl", "dobj", "conj") or (child_of.dep_ == "prep" and child_of.lower_ == "of")
+        if lemma in lexicon.reporting_verbs and told:
             if not reported:
                 reported = True
                 subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]

@@ -234,12 +234,23 @@ def _is_time_word(tok: Token) -> bool:
     return tok.lower_ in _TIME_WORDS or tok.ent_type_ in ("DATE", "TIME")
 
 
-def _strip(tokens: list[Token]) -> list[Token]:
+def _strip(tokens: list[Token], gazetteer: Gazetteer | None = None) -> list[Token]:
+    """The name in an entity: without a leading article, a possessive or a generic word at the end
+    ("the Idlib province" -> "Idlib"), unless that word belongs to a place's own name ("Mexico City")."""
     while tokens and tokens[0].lower_ in ("the", "a"):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].lower_ in _GENERIC_TAIL or tokens[-1].is_punct or tokens[-1].lower_ == "'s"):
+    while tokens and (tokens[-1].is_punct or tokens[-1].lower_ == "'s"):
+        tokens = tokens[:-1]
+    while tokens and tokens[-1].lower_ in _GENERIC_TAIL:
+        if gazetteer is not None and len(tokens) > 1 and _names_a_place(" ".join(t.text for t in tokens), gazetteer):
+            break
         tokens = tokens[:-1]
     return tokens
+
+
+def _names_a_place(name: str, gazetteer: Gazetteer) -> bool:
+    key = place_key(name)
+    return any(place_key(c.name) == key for c in gazetteer.lookup(name) if c.feature not in ("admin1", "admin2"))
 
 
 def _recognise(doc: Doc, gazetteer: Gazetteer):
@@ -250,11 +261,11 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
             continue
         if ent.root.dep_ in _SUBJECT_DEPS and ent.label_ == "GPE":
             continue  # "Moscow said", "Syria's regime": an actor, not a place
-        tokens = _strip(list(ent))
+        tokens = _strip(list(ent), gazetteer)
         if not tokens:
             continue
         # keep a region word in the surface text ("Aleppo province") but not in the lookup
-        tail = ent[-1] if ent[-1].lower_ in _GENERIC_TAIL else None
+        tail = ent[-1] if ent[-1].lower_ in _GENERIC_TAIL and ent[-1].i >= tokens[-1].i + 1 else None
         if tail is None and ent.end < len(doc) and doc[ent.end].lower_ in _GENERIC_TAIL:
             tail = doc[ent.end]
         # the span is the name alone ("Hama" in "Hama province"); the generic word ranks the candidates

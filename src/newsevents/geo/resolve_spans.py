@@ -34,12 +34,12 @@ def lookup_form(doc: Doc, start: int, end: int) -> tuple[str, int, int, str]:
     in or after it). Leading articles and trailing generic words go ("the Idlib province" -> "Idlib")."""
     text = text_of(doc)
     span = doc.char_span(start, end, alignment_mode="expand")
-    tokens = _strip(list(span)) if span is not None else []
+    tokens = _strip(list(span), load_gazetteer()) if span is not None else []
     if not tokens:  # only generic words ("the city"), or no token inside: the text as it stands
         t0, t1 = (span.start, span.end) if span is not None else (0, 0)
         return text[start:end], t0, t1, ""
     tail = ""
-    if span[-1].lower_ in _GENERIC_TAIL:
+    if span[-1].lower_ in _GENERIC_TAIL and span[-1].i >= tokens[-1].i + 1:
         tail = span[-1].lower_
     elif span.end < len(doc) and doc[span.end].lower_ in _GENERIC_TAIL:
         tail = doc[span.end].lower_
