@@ -63,3 +63,14 @@ def test_seed_with_a_scrape_date_is_flagged(seed_articles):
     confidence = {a.path.rsplit("/", 1)[-1][:3]: a.date_confidence for a in seed_articles if a.published}
     assert confidence["003"] < 0.5  # "Thursday, July 18, 2024" heads a page about 2016 events
     assert confidence["000"] >= 0.8
+
+
+def test_office_window_open_at_either_end():
+    from datetime import date
+
+    from newsevents.actors.date_evidence import outside_window
+
+    assert not outside_window(date(2020, 1, 1), (date(2017, 1, 20), date.max))
+    assert not outside_window(date(2020, 1, 1), (date.min, date(2019, 6, 1)))
+    assert outside_window(date(2022, 1, 1), (date.min, date(2019, 6, 1)))
+    assert outside_window(date(2010, 1, 1), (date(2017, 1, 20), date.max))

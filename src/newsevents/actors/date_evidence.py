@@ -51,4 +51,5 @@ def _titled(role: Role, words_before: list[str]) -> bool:
 
 def outside_window(published: date, window: tuple[date, date]) -> bool:
     start, end = window
-    return published > end + GRACE or published < start - GRACE
+    # an open end (date.max) or start (date.min) has no slack to add: comparing is enough
+    return (end < date.max - GRACE and published > end + GRACE) or (start > date.min + GRACE and published < start - GRACE)

@@ -1,12 +1,19 @@
 """Code events in one sentence from its dependency parse.
 
-A trigger is a verb or noun in the lexicon. For a verb, the subject is the source and the direct
-object (or the passive subject, or a prepositional object the pattern names) the target; passive
-voice takes the source from the "by" phrase. A light verb whose object is a trigger noun ("launched
-airstrikes on", "held talks with") takes the noun's code. Verbs without a subject of their own borrow
-the subject of the verb they depend on ("Russia plans to strike ISIS"). Each side resolves to the
-actor mention at the argument's head or among its modifiers; pronouns resolve to the last compatible
-actor before them in the paragraph.
+A trigger is a verb, a predicate adjective ("ready to", "willing to") or a noun in the lexicon. For a verb,
+the subject is the source and the direct object (or the passive subject, or a prepositional object the
+pattern names) the target; passive voice, including a participle on a noun ("a missile fired by the
+Houthis"), takes the source from the "by" phrase. A light verb whose object is a trigger noun ("launched
+airstrikes on", "held talks with", "provided tons of aid to") takes the noun's code. Verbs without a subject
+of their own borrow it from the verb they depend on: its object when that verb tells someone to act ("urged
+Iran to free"), its subject otherwise ("Russia plans to strike ISIS"). Each side resolves to the actor
+mention at the argument's head or among its modifiers, to every member of a coordination or of a list the
+parser read as an apposition, to each coordinated country adjective ("Indian and Chinese soldiers"), to a
+pronoun's antecedent (the speaker, for the subject of a reported clause), to a place standing for its
+country, or to an agent of unknown country ("Insurgents") placed by its context (`_situate`). Acts with two
+sides by nature are coded both ways. Then events told inside other events are folded in
+(events/complements.py), clause kinds decide what is news (events/clauses.py), and acts that need a
+target (a meeting, praise, a demand, a sanction...) are dropped without one.
 """
 
 from __future__ import annotations
