@@ -65,6 +65,16 @@ class ActorMention:
         return Actor(self.text, self.start, self.end, f"---{sector}", entry.name, None, sector, f"---{sector}", "agent")
 
 
+def mention_country(m: ActorMention | None) -> str | None:
+    """The country an actor mention belongs to (a person's by their latest role), or None."""
+    if m is None or m.entry is None:
+        return None
+    if m.entry.kind == "person":
+        role = m.entry.role_on(None)
+        return role.country if role else None
+    return m.entry.country
+
+
 @lru_cache(maxsize=8)
 def _matcher(layers: tuple[LayerSource, ...] = ()) -> AliasMatcher:
     return LayerMatcher(load_kb(layers)) if layers else AliasMatcher(load_kb())

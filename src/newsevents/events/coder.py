@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Span, Token
 
 from newsevents.actors.kb import load_kb
-from newsevents.actors.resolve import ActorMention, by_token_index
+from newsevents.actors.resolve import ActorMention, by_token_index, mention_country
 from newsevents.events.clauses import filter_clauses, issued_document
 from newsevents.events.complements import has_to, infinitive_clauses, merge_complements
 from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, NounTrigger, VerbPattern
@@ -706,15 +706,6 @@ def _named(m: ActorMention | None) -> bool:
 
 def _is_bare(m: ActorMention | None) -> bool:
     return m is not None and m.entry is not None and m.entry.kind == "agent"
-
-
-def mention_country(m: ActorMention | None) -> str | None:
-    if m is None or m.entry is None:
-        return None
-    if m.entry.kind == "person":
-        role = m.entry.role_on(None)
-        return role.country if role else None
-    return m.entry.country
 
 
 def _situate(m, trigger: Token, other, attributed, index: MentionIndex, as_target: bool, code: str = ""):

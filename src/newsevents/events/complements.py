@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from newsevents.actors.resolve import mention_country
 from newsevents.events.lexicon import Lexicon
 
 if TYPE_CHECKING:
@@ -98,15 +99,6 @@ def _object_nouns(e: "EventCandidate") -> list[Token]:
 
 def _same(a, b) -> bool:
     return a is not None and b is not None and (a is b or (a.entry is b.entry and a.sector == b.sector))
-
-
-def _country(m) -> str | None:
-    if m is None or m.entry is None:
-        return None
-    if m.entry.kind == "person":
-        role = m.entry.role_on(None)
-        return role.country if role else None
-    return m.entry.country
 
 
 def _depth(tok: Token) -> int:
@@ -243,7 +235,7 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
                 code = lexicon.refine(fam, content) or e.code
             if fam in ("02", "10"):
                 target = e.target or (c.source if not _same(c.source, e.source) else None) or c.target
-            elif fam == "13" and c.source is not None and e.source is not None and _country(c.source) != _country(e.source) \
+            elif fam == "13" and c.source is not None and e.source is not None and mention_country(c.source) != mention_country(e.source) \
                     and c.trigger.pos_ in ("NOUN", "PROPN"):
                 # "warned that it would respond to any Indian strike": a threat against whoever would strike,
                 # whose strike stays coded as hypothetical
@@ -402,10 +394,10 @@ def _merge_order(e, inner, index) -> list:
         source = c.source
         if told_agent is not None and (source is None or source.form == "composite" and source.tok_start == told_agent.tok_start):
             source = told_agent  # "ordered troops to withdraw": the troops, of the orderer's country
-        if source is not None and _country(source) is not None and _country(source) != _country(e.source):
+        if source is not None and mention_country(source) is not None and mention_country(source) != mention_country(e.source):
             return []
-        if source is not None and source.entry is not None and source.entry.kind == "agent" and _country(e.source):
-            source = index.composite(_country(e.source), source)
+        if source is not None and source.entry is not None and source.entry.kind == "agent" and mention_country(e.source):
+            source = index.composite(mention_country(e.source), source)
         modality = "intended" if c.modality in ("asserted", "reported") else c.modality
         out.append(replace(c, source=source or e.source, modality=modality))
     return out
