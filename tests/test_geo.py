@@ -96,3 +96,11 @@ def test_countries_sit_at_their_geonames_points():
     assert (russia.lat, russia.lon) == (60.0, 100.0)  # not the mean of its towns, 2,000 km west
     usa = next(e for e in gazetteer.lookup("United States") if e.feature == "country")
     assert abs(usa.lat - 39.76) < 0.01 and abs(usa.lon + 98.5) < 0.01
+
+
+def test_a_county_qualified_by_its_state(extract):
+    places = extract("Aurora is a small city in Saint Louis County, Minnesota, near the iron range.").places
+    county = next(p for p in places if p.text == "Saint Louis")
+    assert county.feature == "admin2" and county.lat > 46  # Minnesota's county, not Missouri's
+    aurora = next(p for p in places if p.text == "Aurora")
+    assert aurora.lat > 46 and aurora.lon > -94  # Aurora, Minnesota, not Colorado or Illinois

@@ -215,7 +215,10 @@ def _count_support(toponyms: list[_Toponym]) -> None:
 def _link_qualifiers(toponyms: list[_Toponym], text: str) -> None:
     """"Paris, Texas", "Springfield, Ill.": a name followed by a comma and a division or country."""
     for a, b in zip(toponyms, toponyms[1:]):
-        if text and text[a.end:b.start].strip() == "," and any(c.feature in ("admin1", "country") for c in b.candidates):
+        between = text[a.end:b.start].strip().lower() if text else ""
+        if a.tail and between.startswith(a.tail):  # "Saint Louis County, Minnesota"
+            between = between[len(a.tail):].strip()
+        if between == "," and any(c.feature in ("admin1", "country") for c in b.candidates):
             a.qualifier = b
 
 
@@ -248,6 +251,18 @@ def _strip(tokens: list[Token], gazetteer: Gazetteer | None = None) -> list[Toke
     return tokens
 
 
+_PLACE_NOUNS = {"city", "town", "village", "port", "capital", "municipality", "community", "settlement", "county",
+                "province", "region", "district", "state", "country", "island", "suburb", "borough", "hamlet"}
+
+
+def _described_as_place(root: Token) -> bool:
+    """"Aurora is a small city in …": the subject of "be" with a place noun is a place, not an actor."""
+    head = root.head
+    return root.dep_ == "nsubj" and head.lemma_ == "be" and any(
+        c.dep_ == "attr" and c.lemma_.lower() in _PLACE_NOUNS for c in head.children
+    )
+
+
 def _names_a_place(name: str, gazetteer: Gazetteer) -> bool:
     key = place_key(name)
     return any(place_key(c.name) == key for c in gazetteer.lookup(name) if c.feature not in ("admin1", "admin2"))
@@ -259,7 +274,7 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC"):
             continue
-        if ent.root.dep_ in _SUBJECT_DEPS and ent.label_ == "GPE":
+        if ent.root.dep_ in _SUBJECT_DEPS and ent.label_ == "GPE" and not _described_as_place(ent.root):
             continue  # "Moscow said", "Syria's regime": an actor, not a place
         tokens = _strip(list(ent), gazetteer)
         if not tokens:
@@ -290,6 +305,14 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         tail = doc[j].lower_ if j < len(doc) and doc[j].lower_ in _GENERIC_TAIL else ""
         out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, tail))
         covered.update(range(i, j))
+    # "Aurora is a small city in …": a proper-noun subject described as a place, whatever the NER said.
+    for tok in doc:
+        if tok.pos_ == "PROPN" and _described_as_place(tok) and tok.i not in covered:
+            first = min([c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"] + [tok.i])
+            name = doc[first : tok.i + 1]
+            if gazetteer.lookup(name.text):
+                out.append((name.start_char, name.end_char, first, tok.i + 1, name.text, ""))
+                covered.update(range(first, tok.i + 1))
     # Datelines the NER cannot read in capitals: "COLUMBUS, Ohio —", "BEIRUT (AP) —", "MANSFIELD --".
     text = text_of(doc)
     for m in _DATELINE.finditer(text):
