@@ -263,6 +263,14 @@ def _described_as_place(root: Token) -> bool:
     )
 
 
+def tail_word(tok: Token | None) -> str:
+    """The generic word after a name, lower-cased; "" for none, and for a lower-case "state", which is
+    a country ("a Gulf state") rather than a division ("Kaduna State")."""
+    if tok is None or (tok.lower_ == "state" and tok.text[:1].islower()):
+        return ""
+    return tok.lower_
+
+
 def _names_a_place(name: str, gazetteer: Gazetteer) -> bool:
     key = place_key(name)
     return any(place_key(c.name) == key for c in gazetteer.lookup(name) if c.feature not in ("admin1", "admin2"))
@@ -285,7 +293,7 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
             tail = doc[ent.end]
         # the span is the name alone ("Hama" in "Hama province"); the generic word ranks the candidates
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-        out.append((start, end, tokens[0].i, tokens[-1].i + 1, text_of(doc)[start:end], tail.lower_ if tail is not None else ""))
+        out.append((start, end, tokens[0].i, tokens[-1].i + 1, text_of(doc)[start:end], tail_word(tail)))
         covered.update(range(ent.start, ent.end))
     # Names the NER missed: a capitalised proper noun run right after a locative preposition.
     for tok in doc:
@@ -302,7 +310,7 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         text = doc[i:j].text
         if not re.match(r"^[A-Z]", text) or not gazetteer.lookup(text):
             continue
-        tail = doc[j].lower_ if j < len(doc) and doc[j].lower_ in _GENERIC_TAIL else ""
+        tail = tail_word(doc[j]) if j < len(doc) and doc[j].lower_ in _GENERIC_TAIL else ""
         out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, tail))
         covered.update(range(i, j))
     # "Aurora is a small city in …": a proper-noun subject described as a place, whatever the NER said.

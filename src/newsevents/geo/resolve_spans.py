@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from newsevents.actors.resolve import find_actors
 from newsevents.geo.gazetteer import Gazetteer, load_gazetteer
-from newsevents.geo.places import _GENERIC_TAIL, _recognise, _strip, actor_countries, resolve_toponyms
+from newsevents.geo.places import _GENERIC_TAIL, _recognise, _strip, actor_countries, resolve_toponyms, tail_word
 from newsevents.model import Place
 from newsevents.nlp.model import text_of
 
@@ -40,9 +40,9 @@ def lookup_form(doc: Doc, start: int, end: int) -> tuple[str, int, int, str]:
         return text[start:end], t0, t1, ""
     tail = ""
     if span[-1].lower_ in _GENERIC_TAIL and span[-1].i >= tokens[-1].i + 1:
-        tail = span[-1].lower_
+        tail = tail_word(span[-1])
     elif span.end < len(doc) and doc[span.end].lower_ in _GENERIC_TAIL:
-        tail = doc[span.end].lower_
+        tail = tail_word(doc[span.end])
     return text[tokens[0].idx : tokens[-1].idx + len(tokens[-1])], tokens[0].i, tokens[-1].i + 1, tail
 
 
