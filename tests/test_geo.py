@@ -104,3 +104,10 @@ def test_a_county_qualified_by_its_state(extract):
     assert county.feature == "admin2" and county.lat > 46  # Minnesota's county, not Missouri's
     aurora = next(p for p in places if p.text == "Aurora")
     assert aurora.lat > 46 and aurora.lon > -94  # Aurora, Minnesota, not Colorado or Illinois
+
+
+def test_a_nationality_word_is_not_where_an_event_happened(extract):
+    events = extract("The minister met a US delegation on Monday.").events
+    assert events and all(e.location is None for e in events)
+    events = extract("Putin met a US delegation in Moscow on Monday.").events
+    assert [e.location.name for e in events if e.location] == ["Moscow"]

@@ -21,7 +21,7 @@ from newsevents.events.lexicon import load_lexicon
 from newsevents.events.ontology import load_ontology
 from newsevents.events.quantities import find_quantities
 from newsevents.geo.gazetteer import load_gazetteer
-from newsevents.geo.places import LOCATIVE_PREPS, PlaceMention, actor_countries, find_places
+from newsevents.geo.places import LOCATIVE_PREPS, PlaceMention, actor_countries, find_places, is_place_noun
 from newsevents.ingest.clean import clean_document
 from newsevents.ingest.dedup import DuplicateIndex
 from newsevents.ingest.layout import CorpusLines
@@ -213,6 +213,11 @@ def _event_date(sent: Span, cand: EventCandidate, dates: list[DateMention], clau
     return replace(best, value=value, precision=precision)
 
 
+def _names_a_nationality(tok) -> bool:
+    """"a US delegation", "Syrian troops": the place word says whose, not where (unlike "Aleppo airport")."""
+    return tok.dep_ in ("compound", "amod", "nmod") and tok.head.pos_ == "NOUN" and not is_place_noun(tok.head)
+
+
 def _event_place(cand: EventCandidate, places: list[PlaceMention], clause: set[int]):
     """Where the event happened: a place in a locative phrase of its clause, or its target phrase."""
     in_clause = [p for p in places if any(i in clause for i in range(p.tok_start, p.tok_end))]
@@ -221,7 +226,7 @@ def _event_place(cand: EventCandidate, places: list[PlaceMention], clause: set[i
     doc = cand.trigger.doc
     target_tokens = {t.i for head in cand.target_tokens for t in head.subtree}
     for p in in_clause:
-        if any(i in target_tokens for i in range(p.tok_start, p.tok_end)):
+        if any(i in target_tokens for i in range(p.tok_start, p.tok_end)) and not _names_a_nationality(doc[p.tok_end - 1]):
             return p.place
     for p in in_clause:
         head = doc[p.tok_end - 1]

@@ -255,6 +255,11 @@ _PLACE_NOUNS = {"city", "town", "village", "port", "capital", "municipality", "c
                 "province", "region", "district", "state", "country", "island", "suburb", "borough", "hamlet"}
 
 
+def is_place_noun(tok: Token) -> bool:
+    """A noun that names a kind of place or site ("city", "airport", "province")."""
+    return tok.lower_ in _GENERIC_TAIL or tok.lemma_.lower() in _PLACE_NOUNS
+
+
 def _described_as_place(root: Token) -> bool:
     """"Aurora is a small city in …": the subject of "be" with a place noun is a place, not an actor."""
     head = root.head
