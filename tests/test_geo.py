@@ -111,3 +111,9 @@ def test_a_nationality_word_is_not_where_an_event_happened(extract):
     assert events and all(e.location is None for e in events)
     events = extract("Putin met a US delegation in Moscow on Monday.").events
     assert [e.location.name for e in events if e.location] == ["Moscow"]
+
+
+def test_a_name_before_a_place_noun_the_ner_missed(extract):
+    article = extract("Syrian jets struck Aleppo airport on Monday.")
+    assert [(p.text, p.country) for p in article.places] == [("Aleppo", "SYR")]
+    assert [e.location.name for e in article.events if e.location] == ["Aleppo"]

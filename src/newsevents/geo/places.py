@@ -318,6 +318,20 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         tail = tail_word(doc[j]) if j < len(doc) and doc[j].lower_ in _GENERIC_TAIL else ""
         out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, tail))
         covered.update(range(i, j))
+    # "Aleppo airport", "Hama countryside": proper nouns before a generic place noun the NER left alone.
+    for tok in doc:
+        if tok.lower_ not in _GENERIC_TAIL or not tok.text.islower() or tok.i in covered:
+            continue
+        j = tok.i
+        while j > 0 and doc[j - 1].pos_ == "PROPN" and doc[j - 1].text[:1].isupper() and (j - 1) not in covered \
+                and not _is_time_word(doc[j - 1]) and tok.i - j < 3:
+            j -= 1
+        if j == tok.i or (j > 0 and doc[j - 1].pos_ == "PROPN"):
+            continue
+        name = doc[j : tok.i]
+        if _names_a_place(name.text, gazetteer) or any(c.feature != "city" or c.population >= SMALL_PLACE for c in gazetteer.lookup(name.text)):
+            out.append((name.start_char, name.end_char, j, tok.i, name.text, tail_word(tok)))
+            covered.update(range(j, tok.i))
     # "Aurora is a small city in …": a proper-noun subject described as a place, whatever the NER said.
     for tok in doc:
         if tok.pos_ == "PROPN" and _described_as_place(tok) and tok.i not in covered:
