@@ -1,9 +1,10 @@
 """Find toponyms in a parsed document and resolve each to one gazetteer entry.
 
-Recognition: spaCy GPE/LOC/FAC entities, plus capitalised names after a locative preposition that
-the NER missed, minus names used as actors ("Moscow said", "Russia's decision"). Resolution ranks
-candidates by the countries the article is about, then by whether the name is a country, then by
-population, so "Palmyra" in an article about Syria is Tadmur, Syria, not Palmyra, New York.
+Recognition: spaCy GPE/LOC/FAC entities; capitalised names after a locative preposition, before a generic
+place noun ("Aleppo airport"), described as a place ("Aurora is a city") or in a capitalised dateline, that
+the NER missed; minus names used as actors ("Moscow said", "Russia's decision"). Resolution ranks the
+candidates in two passes with the article's context (see `resolve_toponyms` and `_Toponym._score`), so
+"Palmyra" in an article about Syria is Tadmur, Syria, not Palmyra, New York.
 """
 
 from __future__ import annotations
