@@ -67,16 +67,20 @@ def resolve_toponyms(
             context.countries[t.candidates[0].country] += 1
     first = {id(t): t.best(context, focus) for t in toponyms}
     # Pass 2: every other name's first reading is context too (a town among the others in its state).
+    # The context depends only on which name is left out: one per distinct name.
+    contexts: dict[str, _Context] = {}
     out = []
     for t in toponyms:
-        others = _Context(Counter(focus))
-        seen_names = {t.key}
-        for u in toponyms:
-            chosen = first[id(u)]
-            if chosen is None or u.key in seen_names:
-                continue
-            seen_names.add(u.key)
-            others.add(chosen)
+        others = contexts.get(t.key)
+        if others is None:
+            others = contexts[t.key] = _Context(Counter(focus))
+            seen_names = {t.key}
+            for u in toponyms:
+                chosen = first[id(u)]
+                if chosen is None or u.key in seen_names:
+                    continue
+                seen_names.add(u.key)
+                others.add(chosen)
         best = t.best(others, focus)
         if best is None:
             continue
@@ -108,16 +112,20 @@ class _Toponym:
         self.start, self.end, self.t0, self.t1, self.name, self.tail = span
         self.key = place_key(self.name)
         self.region = self.tail in REGION_WORDS
-        found = {c.row: c for c in gazetteer.lookup(self.name)}
-        if self.tail:  # "Fulton County" is a county's whole name
-            found.update({c.row: c for c in gazetteer.lookup(f"{self.name} {self.tail}")})
-        self.candidates: list[GeoEntry] = list(found.values())
+        self.candidates: list[GeoEntry] = gazetteer.lookup(self.name)
+        if self.tail:
+            self._add_whole_name(gazetteer)
         self.qualifier: _Toponym | None = None
         self.support: Counter[int] = Counter()  # division row -> other names with a candidate in it
 
     def with_tail(self, tail: str, gazetteer: Gazetteer) -> None:
         self.tail, self.region = tail, True
-        self.candidates += [c for c in gazetteer.lookup(f"{self.name} {tail}") if c not in self.candidates]
+        self._add_whole_name(gazetteer)
+
+    def _add_whole_name(self, gazetteer: Gazetteer) -> None:
+        # "Fulton County" is a county's whole name
+        rows = {c.row for c in self.candidates}
+        self.candidates += [c for c in gazetteer.lookup(f"{self.name} {self.tail}") if c.row not in rows]
 
     def admissible(self, c: GeoEntry, context: _Context, focus: Counter[str]) -> bool:
         # A small town abroad is more often a common word or a person ("the West", "Kurram") than the place
@@ -314,7 +322,7 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         if j == i or j - i > 4:
             continue
         text = doc[i:j].text
-        if not re.match(r"^[A-Z]", text) or not gazetteer.lookup(text):
+        if not re.match(r"^[A-Z]", text) or not gazetteer.rows(text):
             continue
         tail = tail_word(doc[j]) if j < len(doc) and doc[j].lower_ in _GENERIC_TAIL else ""
         out.append((doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), i, j, text, tail))
@@ -338,7 +346,7 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         if tok.pos_ == "PROPN" and _described_as_place(tok) and tok.i not in covered:
             first = min([c.i for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"] + [tok.i])
             name = doc[first : tok.i + 1]
-            if gazetteer.lookup(name.text):
+            if gazetteer.rows(name.text):
                 out.append((name.start_char, name.end_char, first, tok.i + 1, name.text, ""))
                 covered.update(range(first, tok.i + 1))
     # Datelines the NER cannot read in capitals: "COLUMBUS, Ohio —", "BEIRUT (AP) —", "MANSFIELD --".

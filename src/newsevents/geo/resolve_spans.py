@@ -29,12 +29,12 @@ def actor_focus(doc: Doc) -> Counter[str]:
     return actor_countries(mentions, [m.to_actor(None) for m in mentions])
 
 
-def lookup_form(doc: Doc, start: int, end: int) -> tuple[str, int, int, str]:
+def lookup_form(doc: Doc, start: int, end: int, gazetteer: Gazetteer | None = None) -> tuple[str, int, int, str]:
     """How the recogniser would look the span up: (lookup text, first token, end token, the generic word
     in or after it). Leading articles and trailing generic words go ("the Idlib province" -> "Idlib")."""
     text = text_of(doc)
     span = doc.char_span(start, end, alignment_mode="expand")
-    tokens = _strip(list(span), load_gazetteer()) if span is not None else []
+    tokens = _strip(list(span), gazetteer or load_gazetteer()) if span is not None else []
     if not tokens:  # only generic words ("the city"), or no token inside: the text as it stands
         t0, t1 = (span.start, span.end) if span is not None else (0, 0)
         return text[start:end], t0, t1, ""
@@ -63,7 +63,7 @@ def resolve_spans(
     items = {}
     for start, end in offsets:
         if (start, end) not in items:
-            lookup, t0, t1, tail = lookup_form(doc, start, end)
+            lookup, t0, t1, tail = lookup_form(doc, start, end, gazetteer)
             items[(start, end)] = (start, end, t0, t1, lookup, tail)
     # The other names the recogniser finds are context, as they are in the pipeline ("Springfield" beside
     # "Sangamon County, Illinois"); only the given spans are answered.
