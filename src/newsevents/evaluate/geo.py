@@ -45,6 +45,7 @@ from pathlib import Path
 
 from newsevents.evaluate.files import gold_jsonl_files
 from newsevents.evaluate.spans import pair_spans
+from newsevents.geo.tables import SMALL_PLACE
 
 HELP = "score toponym recognition and resolution (acc@161, AUC) against LGL/GeoWebNews/GeoVirus/WikToR-style gold"
 
@@ -252,7 +253,6 @@ class GeoTools:
         return best.country if best else None
 
 
-from newsevents.geo.places import SMALL_PLACE  # noqa: E402  smaller towns count only where the article is
 
 RESOLUTION_CLASSES = {
     "name_missing": "the gold entry (same GeoNames id) is in the gazetteer, but not under this name or spelling",

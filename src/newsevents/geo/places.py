@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from newsevents.geo.gazetteer import GeoEntry, Gazetteer, key_variants, place_key
+from newsevents.geo.tables import SMALL_PLACE
 from newsevents.model import Place
 from newsevents.nlp.model import text_of
 
@@ -24,7 +25,6 @@ LOCATIVE_PREPS = {"in", "at", "near", "from", "into", "across", "around", "outsi
 REGION_WORDS = {"province", "governorate", "region", "district", "countryside", "oblast", "state", "county", "prefecture", "parish"}
 _GENERIC_TAIL = REGION_WORDS | {"city", "desert", "area", "town", "village", "valley", "front", "airbase", "base", "airport", "border", "mountains"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "csubj"}
-SMALL_PLACE = 50_000
 
 
 @dataclass(frozen=True)

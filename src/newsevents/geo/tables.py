@@ -8,6 +8,7 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, field
 
+SMALL_PLACE = 50_000  # people: smaller towns count only where the article is (geo.places)
 FEATURES = ("country", "admin1", "admin2", "city", "continent", "region", "water", "base", "crossing")
 _ARTICLES = ("al ", "el ", "ad ", "ar ", "as ", "an ", "at ", "az ", "ash ", "ed ", "es ")
 
