@@ -19,7 +19,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	@rm -f $(OUT)/demo.duckdb $(OUT)/demo.duckdb.wal
+	@rm -f $(OUT)/demo.duckdb $(OUT)/demo.duckdb.wal $(OUT)/demo.duckdb.snapshot*
 	$(BIN)/newsevents ingest samples/articles --db $(OUT)/demo.duckdb --jsonl $(OUT)/demo.jsonl
 
 test: $(STAMP)

@@ -76,24 +76,47 @@ def test_ingest_is_idempotent_and_events_query(tmp_path, capsys):
     # the second run recognises every article as stored: nothing is parsed, coded or written again
     assert "16 articles read, 0 stored (16 already in the database; 0 copies" in err and "0 events coded" in err
     assert (tmp_path / "x.jsonl").read_text() == ""
-    from newsevents.store import Store
+    assert main(["stats", "--db", str(db), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["articles"] == 16 and stats["mentions"] > 50 and 0 < stats["events"] <= stats["mentions"]
 
-    with Store(db, read_only=True) as store:
-        stats = store.stats()
-    assert stats["articles"] == 16 and stats["events"] > 50
-
-    assert main(["events", "--db", str(db), "--format", "jsonl", "--root", "19", "--country", "SYR"]) == 0
+    # fused events (the default) and sentence-level mentions, under the same filters
+    assert main(["events", "--db", str(db), "--format", "jsonl", "--root", "19", "--country", "SYR", "--limit", "0"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert rows and all(r["cameo"].startswith("19") for r in rows)
-    assert all("SYR" in (r["source_country"], r["target_country"], r["location_country"]) for r in rows)
+    assert all("SYR" in [(r[k] or {}).get("country") for k in ("source", "target", "location")] for r in rows)
+    assert main(["events", "--db", str(db), "--format", "jsonl", "--root", "19", "--country", "SYR", "--mentions", "--limit", "0"]) == 0
+    mentions = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(mentions) >= len(rows) and {m["fused_id"] for m in mentions} >= {r["id"] for r in rows}
 
     assert main(["events", "--db", str(db), "--format", "csv", "--actor", "pkk", "--since", "2016-01-01", "--until", "2016-12-31"]) == 0
-    table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
-    assert table[0][0] == "id" and len(table) > 1
-    assert all("2016-01-01" <= row[1] <= "2016-12-31" for row in table[1:])
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert table and all("2016-01-01" <= row["date"] <= "2016-12-31" for row in table)
+    assert all("PKK" in (row["source_code"] + row["target_code"]) or "pkk" in row["sentence"].lower() for row in table)
 
     assert main(["events", "--db", str(db), "--limit", "3"]) == 0
-    assert "events" in capsys.readouterr().out
+    assert "3 rows" in capsys.readouterr().out
+    for command in (["actors"], ["dyads"], ["timeline", "--by", "week"], ["stats"]):
+        assert main([*command, "--db", str(db), "--format", "csv"] if command[0] != "stats" else [*command, "--db", str(db)]) == 0, command
+        assert capsys.readouterr().out.strip()
+    assert main(["timeline", "--db", str(db), "--by", "month", "--format", "jsonl", "--asserted-only"]) == 0
+    months = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert months and all(m["period"].endswith("-01") for m in months)
+
+    # sql is read-only: reading works, writing and reaching other files do not
+    assert main(["sql", "--db", str(db), "SELECT count(*) AS n FROM fused_events", "--format", "csv"]) == 0
+    assert int(capsys.readouterr().out.split()[1]) == stats["events"]
+    assert main(["sql", "--db", str(db), "DELETE FROM events"]) == 2
+    assert "read-only" in capsys.readouterr().err
+    assert main(["sql", "--db", str(db), "COPY events TO '" + str(tmp_path / "leak.csv") + "'"]) == 2
+    assert not (tmp_path / "leak.csv").exists()
+    assert main(["stats", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["mentions"] == stats["mentions"]
+
+    # re-fusing with the same thresholds gives the same events; new thresholds are kept
+    assert main(["fuse", "--db", str(db)]) == 0
+    assert f"into {stats['events']} events" in capsys.readouterr().err
+    assert main(["fuse", "--db", str(db), "--date-window", "-1"]) == 2
 
 
 def test_usage_errors(tmp_path, capsys):
@@ -104,6 +127,13 @@ def test_usage_errors(tmp_path, capsys):
     main(["ingest", str(tmp_path / "a.txt"), "--db", str(db), "-q"])
     assert main(["events", "--db", str(db), "--root", "99"]) == 2
     assert main(["events", "--db", str(db), "--since", "yesterday"]) == 2
+    assert main(["events", "--db", str(db), "--bbox", "1,2,3"]) == 2
+    assert main(["events", "--db", str(db), "--country", "Syria"]) == 2
+    assert main(["events", "--db", str(db), "--since", "2017-01-01", "--until", "2016-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert "bbox must be four numbers" in err and "ISO 3166" in err and "after until" in err
+    assert main(["sql", "--db", str(db), "SELEC nonsense"]) == 2
+    assert "SQL error" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         main(["frobnicate"])
     assert exc.value.code == 2
@@ -113,7 +143,10 @@ def test_usage_errors(tmp_path, capsys):
 def test_help_is_complete(capsys):
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert set(sub.choices) == {"extract", "ingest", "events", "eval", "dict"}
+    assert set(sub.choices) == {
+        "extract", "ingest", "events", "actors", "dyads", "timeline", "stats", "sql", "fuse", "upgrade", "export",
+        "serve", "eval", "dict",
+    }
     for name, subparser in sub.choices.items():
         text = subparser.format_help()
         for action in subparser._actions:

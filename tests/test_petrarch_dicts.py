@@ -323,7 +323,7 @@ def test_dict_layers_in_a_database(tmp_path, capsys):
     assert main(["ingest", str(article), "--db", db, "-q"]) == 0  # the stored layer is used by itself
     assert main(["events", "--db", db, "--actor", "Koupaki", "--format", "jsonl"]) == 0
     (event,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert event["source_code"] == "BENGOV" and event["source_name"] == "Pascal Koupaki"
+    assert event["source"]["code"] == "BENGOV" and event["source"]["name"] == "Pascal Koupaki"
     assert main(["events", "--db", db, "--actors-layer", str(tmp_path / "missing.jsonl")]) == 2
 
 

@@ -6,7 +6,6 @@ Exit codes: 0 every input processed, 1 some inputs were skipped (each named on s
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -72,20 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser(
-        "events", help="list stored events, filtered",
-        description="List events from a database, oldest first. Filters combine with AND.",
-    )
-    p.add_argument("--db", default="newsevents.duckdb", metavar="FILE", help="database file (default: %(default)s)")
-    p.add_argument("--actor", metavar="X", help="source or target: actor id, code (RUSMIL) or part of a name")
-    p.add_argument("--country", metavar="ISO3", help="source, target or location country (ISO 3166 alpha-3)")
-    p.add_argument("--root", metavar="NN", help="CAMEO root code, 01-20")
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="events on or after this date")
-    p.add_argument("--until", metavar="YYYY-MM-DD", help="events on or before this date")
-    p.add_argument("--limit", type=int, metavar="N", help="at most N events")
-    p.add_argument("--format", choices=("table", "csv", "jsonl"), default="table", help="output format (default: %(default)s)")
-    _add_layer_option(p, "with a layer (and the database's own), --actor may be any name of a person or organisation it defines")
-    p.set_defaults(func=cmd_events)
+    from newsevents.cli_query import add_commands
+
+    add_commands(sub)
 
     p = sub.add_parser(
         "dict", help="import PETRARCH/TABARI actor and agent dictionaries as a user layer",
@@ -291,6 +279,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     read = skipped = events = copies = 0
     with Store(args.db) as store, _open_output(args.jsonl) if args.jsonl else nullcontext() as jsonl:
+        if store.upgraded and not args.quiet:
+            print(f"newsevents: upgraded {args.db} to schema version {store.upgraded[-1]}", file=sys.stderr)
+        store.begin_run("ingest", [str(p) for p in args.paths])
         duplicates = _duplicate_index(args, store)
         for item in _run_pipeline(args, duplicates, _actor_layers(args, store)):
             if isinstance(item, Article):
@@ -303,7 +294,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             else:
                 skipped += 1
                 store.add_error(item)
-        store.flush()
+        store.end_run()
         if not args.quiet:
             _print_summary(store, args, read, skipped, events, copies)
     return EXIT_SKIPPED if skipped else EXIT_OK
@@ -315,7 +306,9 @@ def _print_summary(store, args: argparse.Namespace, read: int, skipped: int, eve
 
     # the summary goes to the terminal, or to stderr when stdout is a pipe or a file
     console = Console() if sys.stdout.isatty() else Console(stderr=True, soft_wrap=True)
-    totals = store.stats()
+    from newsevents.store import query
+
+    totals = query.stats(store.con)
     console.print(
         f"[bold]newsevents ingest[/bold]: {read} articles read, {store.added} stored "
         f"({store.skipped_existing} already in the database; {copies} copies of earlier articles, not coded again), "
@@ -324,44 +317,17 @@ def _print_summary(store, args: argparse.Namespace, read: int, skipped: int, eve
     table = Table(title="Top dyads in the database", show_lines=False)
     for col in ("source", "target", "events", "mean Goldstein"):
         table.add_column(col, justify="right" if col in ("events", "mean Goldstein") else "left")
-    for source, target, n, g in store.top_dyads(10):
-        table.add_row(source, target, str(n), f"{g:+.2f}")
+    for d in query.dyads(store.con, query.EventFilter(), 10):
+        table.add_row(d["source"]["code"], d["target"]["code"], str(d["events"]), f"{d['mean_goldstein']:+.2f}")
     console.print(table)
-    console.print(f"database: {os.path.abspath(args.db)} ({totals['articles']} articles, {totals['events']} events in all)")
+    console.print(
+        f"database: {os.path.abspath(args.db)} ({totals['articles']} articles, {totals['mentions']} event mentions"
+        f" fused into {totals['events']} events)"
+    )
     if args.jsonl:
         console.print(f"JSON Lines: {os.path.abspath(args.jsonl)}")
     if args.errors:
         console.print(f"skipped inputs: {os.path.abspath(args.errors)}")
-
-
-def cmd_events(args: argparse.Namespace) -> int:
-    from newsevents.store.database import Store
-
-    if args.root and not (args.root.isdigit() and 1 <= int(args.root) <= 20):
-        raise UsageError(f"--root must be a CAMEO root from 01 to 20, not {args.root!r}")
-    for name in ("since", "until"):
-        value = getattr(args, name)
-        if value:
-            from datetime import date
-
-            try:
-                date.fromisoformat(value)
-            except ValueError:
-                raise UsageError(f"--{name} must be a date YYYY-MM-DD, not {value!r}") from None
-    with Store(args.db, read_only=True) as store:
-        layers = _actor_layers(args, store)
-        actor = _layer_actor(args.actor, layers) if args.actor else None
-        columns, rows = store.query_events(actor, args.country, args.root, args.since, args.until, args.limit)
-    if args.format == "jsonl":
-        for row in rows:
-            print(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str))
-    elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    else:
-        _print_table(columns, rows)
-    return EXIT_OK
 
 
 def _layer_actor(actor: str, layers: tuple) -> str:
@@ -466,18 +432,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_table(columns: list[str], rows: list[tuple]) -> None:
+def _print_table(columns: list[str], rows: list[tuple], caption: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    shown = ("date", "source_code", "cameo", "cameo_name", "target_code", "modality", "location_name", "outlet")
-    idx = [columns.index(c) for c in shown]
-    table = Table(show_lines=False, caption=f"{len(rows)} events")
-    for name in ("date", "source", "code", "event", "target", "modality", "where", "outlet"):
-        table.add_column(name, overflow="fold")
+    table = Table(show_lines=False, caption=caption or f"{len(rows)} rows")
+    for name in columns:
+        table.add_column(name.replace("_", " "), overflow="fold")
     for row in rows:
-        table.add_row(*("" if row[i] is None else str(row[i]) for i in idx))
-    Console(width=None if sys.stdout.isatty() else 160).print(table)
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
 
 
 if __name__ == "__main__":

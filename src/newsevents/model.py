@@ -114,6 +114,8 @@ class Event(_Record):
     date_text: str | None  # the expression the date came from; null when it defaulted to publication
     location: Place | None
     quantities: list[Quantity] = field(default_factory=list)
+    date_start: int | None = None  # offsets of date_text in the article text
+    date_end: int | None = None
 
     _nested = {"trigger": Span, "source": Actor, "target": Actor, "attributed_to": Actor, "location": Place}
     _nested_lists = {"quantities": Quantity}

@@ -143,8 +143,10 @@ class Pipeline:
         mention = _event_date(sent, cand, dates, clause)
         if mention is not None and mention.value is not None:
             when, precision, date_text = mention.value, mention.precision, mention.text
+            date_start, date_end = sent.start_char + mention.start, sent.start_char + mention.end
         else:
             when, precision, date_text = published, ("day" if published else None), None
+            date_start = date_end = None
         code = self.ontology[cand.code]
         trigger_span = sent.doc[cand.trigger.i : cand.trigger_end]
         source = cand.source.to_actor(when) if cand.source else None
@@ -169,6 +171,8 @@ class Pipeline:
             date=when.isoformat() if when else None,
             date_precision=precision,  # type: ignore[arg-type]
             date_text=date_text,
+            date_start=date_start,
+            date_end=date_end,
             location=_event_place(cand, places, clause),
             quantities=find_quantities(ents, clause),
         )

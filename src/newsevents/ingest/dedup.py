@@ -50,6 +50,13 @@ class Fingerprint:
     bands: list[tuple[int, int]]  # (band number, 63-bit key)
 
 
+def fingerprint(text: str) -> Fingerprint:
+    """The fingerprint of a text on its own (for articles stored before fingerprints were kept)."""
+    minhash = signature(text)
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
+    return Fingerprint(text_id(text), minhash.hashvalues.astype(np.uint64).tobytes(), band_keys(minhash, lsh))
+
+
 # (text hash, band keys) -> (id of an exact copy or None, [(id, signature bytes)] of near candidates)
 StoreLookup = Callable[[str, list[tuple[int, int]]], tuple[str | None, list[tuple[str, bytes]]]]
 
