@@ -138,18 +138,10 @@ class EventFilter:
             value = self.actor.lower()
             like = f"%{value}%"
             # names and ids of every mention's actors: a person's name ("putin") is on the mentions
-            mention_match = (
-                "SELECT {sel} FROM events e WHERE lower(e.source_id) = ? OR lower(e.target_id) = ?"
-                " OR lower(e.source_name) LIKE ? OR lower(e.target_name) LIKE ?"
-                " OR lower(e.source_text) LIKE ? OR lower(e.target_text) LIKE ?"
-            )
             if level == "fused":
-                sub = mention_match.format(sel="e.id")
-                conds.append(
-                    f"(lower({a}.source_code) = ? OR lower({a}.target_code) = ? OR lower({a}.source_name) LIKE ?"
-                    f" OR lower({a}.target_name) LIKE ? OR {a}.id IN (SELECT fused_id FROM fused_mentions WHERE event_id IN ({sub})))"
-                )
-                params += [value, value, like, like, value, value, like, like, like, like]
+                # actor_keys holds "|code|id|name|" of every mention's actors, lower case
+                conds.append(f"contains({a}.actor_keys, ?)")
+                params.append(value)
             else:
                 conds.append(
                     f"(lower({a}.source_code) = ? OR lower({a}.target_code) = ? OR lower({a}.source_name) LIKE ?"

@@ -33,12 +33,18 @@ SELECT e.id, e.article_id, a.outlet, a.url, CAST(a.published AS VARCHAR), e.sent
        e.plover, e.modality, CAST(e.date AS VARCHAR), e.date_precision,
        e.location_text, e.location_start, e.location_end, e.location_name, e.location_country, e.location_lat,
        e.location_lon, e.location_feature, e.location_geonames_id,
-       e.source_name, e.source_country, e.source_sector, e.target_name, e.target_country, e.target_sector
+       e.source_name, e.source_country, e.source_sector, e.target_name, e.target_country, e.target_sector,
+       e.source_id, e.target_id
 FROM events e JOIN articles a ON a.id = e.article_id
 WHERE a.duplicate_of IS NULL
 """
 
 ActorInfo = dict[str, tuple[str | None, str | None, str | None]]  # code -> (name, country, sector)
+Keys = dict[str, set[str]]  # mention id -> its actors' codes, ids and names, lower case (the `actor` filter)
+
+
+def _keys(*values: str | None) -> set[str]:
+    return {v.lower() for v in values if v}
 
 
 def load_config(con: duckdb.DuckDBPyConnection) -> FusionConfig:
@@ -59,10 +65,11 @@ def config_dict(config: FusionConfig) -> dict[str, Any]:
 # --- from rows and articles to mentions ------------------------------------------------------------------
 
 
-def _mention_of_row(row: tuple, actors: ActorInfo) -> Mention:
+def _mention_of_row(row: tuple, actors: ActorInfo, keys: Keys) -> Mention:
     (mid, article_id, outlet, url, published, s_start, s_end, t_text, t_start, t_end, source, target, cameo, root,
      plover, modality, when, precision, l_text, l_start, l_end, l_name, l_country, l_lat, l_lon, l_feature, l_gid,
-     s_name, s_country, s_sector, t_name, t_country, t_sector) = row
+     s_name, s_country, s_sector, t_name, t_country, t_sector, s_id, t_id) = row
+    keys[mid] = _keys(source, target, s_name, t_name, s_id, t_id)
     location = None
     if l_name is not None:
         location = Place(l_text or l_name, l_start or 0, l_end or 0, l_name, l_country, l_lat, l_lon, l_feature, l_gid)
@@ -78,13 +85,16 @@ def _mention_of_row(row: tuple, actors: ActorInfo) -> Mention:
     )
 
 
-def _article_mentions(articles: Iterable[Article], actors: ActorInfo) -> list[Mention]:
+def _article_mentions(articles: Iterable[Article], actors: ActorInfo, keys: Keys) -> list[Mention]:
     out = []
     for article in articles:
         if article.duplicate_of:
             continue  # a copy is the same report again, not another account (see fusion.mentions_of)
         for e in article.events:
+            keys[e.id] = set()
             for actor in (e.source, e.target):
+                if actor is not None:
+                    keys[e.id] |= _keys(actor.code, actor.actor_id, actor.name)
                 if actor is not None and actor.code:
                     actors.setdefault(actor.code, (actor.name, actor.country, actor.sector))
             out.append(Mention.from_event(article, e))
@@ -102,7 +112,7 @@ def _sentences(con: duckdb.DuckDBPyConnection, ids: list[str], articles: Iterabl
 # --- writing -----------------------------------------------------------------------------------------------
 
 
-def _fused_rows(events: list[FusedEvent], actors: ActorInfo, sentences: dict[str, str]) -> tuple[list[dict], list[dict]]:
+def _fused_rows(events: list[FusedEvent], actors: ActorInfo, sentences: dict[str, str], keys: Keys) -> tuple[list[dict], list[dict]]:
     table = load_ontology()
     rows, links = [], []
     for fe in events:
@@ -117,6 +127,8 @@ def _fused_rows(events: list[FusedEvent], actors: ActorInfo, sentences: dict[str
             "first_report": date.fromisoformat(fe.first_report) if fe.first_report else None,
             "last_report": date.fromisoformat(fe.last_report) if fe.last_report else None,
             "confidence": fe.confidence, "first_mention": first.id, "sentence": sentences.get(first.id),
+            # "|a|b|": one column the `actor` filter scans, instead of joining every mention
+            "actor_keys": "|" + "|".join(sorted(set().union(*(keys.get(m.id, set()) for m in fe.mentions)))) + "|",
         }
         for side, code_ in (("source", fe.source), ("target", fe.target)):
             name, country, sector = actors.get(code_, (None, None, None)) if code_ else (None, None, None)
@@ -144,12 +156,12 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
 
 
 def _write(con: duckdb.DuckDBPyConnection, delete_ids: Iterable[str], events: list[FusedEvent], actors: ActorInfo,
-           sentences: dict[str, str]) -> None:
+           sentences: dict[str, str], keys: Keys) -> None:
     ids = sorted(set(delete_ids) | {fe.id for fe in events})
     if ids:
         con.execute("DELETE FROM fused_mentions WHERE fused_id IN (SELECT UNNEST(?))", [ids])
         con.execute("DELETE FROM fused_events WHERE id IN (SELECT UNNEST(?))", [ids])
-    rows, links = _fused_rows(events, actors, sentences)
+    rows, links = _fused_rows(events, actors, sentences, keys)
     _insert(con, "fused_events", rows)
     _insert(con, "fused_mentions", links)
 
@@ -162,12 +174,13 @@ def refuse_all(con: duckdb.DuckDBPyConnection, config: FusionConfig | None = Non
     config = config or load_config(con)
     save_config(con, config)
     actors: ActorInfo = {}
+    keys: Keys = {}
     fuser = Fuser(config)
-    fuser.add_mentions(_mention_of_row(r, actors) for r in con.execute(_MENTION_SQL).fetchall())
+    fuser.add_mentions(_mention_of_row(r, actors, keys) for r in con.execute(_MENTION_SQL).fetchall())
     events = fuser.events()
     con.execute("DELETE FROM fused_mentions")
     con.execute("DELETE FROM fused_events")
-    rows, links = _fused_rows(events, actors, _sentences(con, [fe.mentions[0].id for fe in events]))
+    rows, links = _fused_rows(events, actors, _sentences(con, [fe.mentions[0].id for fe in events]), keys)
     _insert(con, "fused_events", rows)
     _insert(con, "fused_mentions", links)
     return len(events)
@@ -185,7 +198,7 @@ def _ranges(mentions: list[Mention], pad: int) -> list[tuple[date, date]]:
     return [(date.fromordinal(max(lo, 1)), date.fromordinal(hi)) for lo, hi in merged]
 
 
-def _context(con: duckdb.DuckDBPyConnection, new: list[Mention], config: FusionConfig, actors: ActorInfo) -> list[Mention]:
+def _context(con: duckdb.DuckDBPyConnection, new: list[Mention], config: FusionConfig, actors: ActorInfo, keys: Keys) -> list[Mention]:
     """Stored mentions that may interact with the new ones, with every member of their fused events."""
     ranges = _ranges(new, (MARGIN_WINDOWS + 1) * config.date_window_days + 1)
     if not ranges:
@@ -198,7 +211,7 @@ def _context(con: duckdb.DuckDBPyConnection, new: list[Mention], config: FusionC
     sql = (_MENTION_SQL + f" AND e.id IN (SELECT event_id FROM fused_mentions WHERE fused_id IN"
            f" (SELECT fused_id FROM fused_mentions WHERE event_id IN ({near})))")
     rows = con.execute(sql, [[lo for lo, _ in ranges], [hi for _, hi in ranges]]).fetchall()
-    return [_mention_of_row(r, actors) for r in rows]
+    return [_mention_of_row(r, actors, keys) for r in rows]
 
 
 def fuse_new_articles(con: duckdb.DuckDBPyConnection, articles: list[Article], config: FusionConfig | None = None) -> int:
@@ -206,10 +219,11 @@ def fuse_new_articles(con: duckdb.DuckDBPyConnection, articles: list[Article], c
     already inserted the articles' events). Returns how many fused events were written."""
     config = config or load_config(con)
     actors: ActorInfo = {}
-    new = _article_mentions(articles, actors)
+    keys: Keys = {}
+    new = _article_mentions(articles, actors, keys)
     if not new:
         return 0
-    context = _context(con, new, config, actors)
+    context = _context(con, new, config, actors, keys)
     stored_of = dict(con.execute(
         "SELECT event_id, fused_id FROM fused_mentions WHERE event_id IN (SELECT UNNEST(?))", [[m.id for m in context]]
     ).fetchall()) if context else {}
@@ -239,6 +253,6 @@ def fuse_new_articles(con: duckdb.DuckDBPyConnection, articles: list[Article], c
             to_write[current.id] = current
             pending += current.mention_ids
     events = list(to_write.values())
-    _write(con, to_delete, events, actors, _sentences(con, [fe.mentions[0].id for fe in events], articles))
+    _write(con, to_delete, events, actors, _sentences(con, [fe.mentions[0].id for fe in events], articles), keys)
     return len(events)
 

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS fused_events (
     location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
     location_feature VARCHAR, location_geonames_id BIGINT,
     n_mentions INTEGER, n_articles INTEGER, n_outlets INTEGER, outlets VARCHAR[],
-    first_report DATE, last_report DATE, confidence DOUBLE, first_mention VARCHAR, sentence VARCHAR
+    first_report DATE, last_report DATE, confidence DOUBLE, first_mention VARCHAR, sentence VARCHAR,
+    actor_keys VARCHAR
 );
 CREATE TABLE IF NOT EXISTS fused_mentions (fused_id VARCHAR, event_id VARCHAR PRIMARY KEY, article_id VARCHAR, position INTEGER);
 CREATE TABLE IF NOT EXISTS ingest_errors (origin VARCHAR, reason VARCHAR, recorded_at TIMESTAMP, run_id VARCHAR);
