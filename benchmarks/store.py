@@ -184,10 +184,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10, help="requests per HTTP client")
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--db", metavar="FILE", help="keep the database here; an existing one is reused, not loaded again")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.duckdb"
-        load(db, args.events)
+        db = Path(args.db) if args.db else Path(tmp) / "bench.duckdb"
+        if db.exists():
+            print(f"load     reusing {db}")
+        else:
+            load(db, args.events)
         queries(db, args.repeats)
         if not args.skip_export:
             export(db, Path(tmp))

@@ -72,7 +72,7 @@ class Fuser:
     def load(self, fused_events: Iterable[FusedEvent]) -> None:
         """Resume from stored fused events. Their mentions are clustered again under this fuser's config,
         which gives back the stored clusters and ids when the config is the one they were made with."""
-        self.add_mentions(m for e in fused_events for m in e.mentions)
+        self.add_mentions((m for e in fused_events for m in e.mentions), report=False)
 
     def events(self) -> list[FusedEvent]:
         """Every fused event, in canonical order of their first mentions."""
@@ -92,7 +92,8 @@ class Fuser:
 
     # --- adding -----------------------------------------------------------------------------------------
 
-    def add_mentions(self, mentions: Iterable[Mention]) -> FusionUpdate:
+    def add_mentions(self, mentions: Iterable[Mention], report: bool = True) -> FusionUpdate:
+        """Attach mentions; with report=False (resuming from stored events) skip working out what changed."""
         new: list[Mention] = []
         for m in mentions:
             if m.id not in self._mentions:  # the same article twice adds nothing
@@ -107,7 +108,7 @@ class Fuser:
             self._sweep(new, before)  # nothing earlier to revise: one pass in canonical order
         else:
             self._replay(new, before)
-        return self._diff(before)
+        return self._diff(before) if report else FusionUpdate()
 
     def _sweep(self, mentions: list[Mention], before: dict[str, frozenset[str]]) -> None:
         for m in sorted(mentions, key=lambda m: m.order_key):

@@ -176,7 +176,7 @@ def refuse_all(con: duckdb.DuckDBPyConnection, config: FusionConfig | None = Non
     actors: ActorInfo = {}
     keys: Keys = {}
     fuser = Fuser(config)
-    fuser.add_mentions(_mention_of_row(r, actors, keys) for r in con.execute(_MENTION_SQL).fetchall())
+    fuser.add_mentions((_mention_of_row(r, actors, keys) for r in con.execute(_MENTION_SQL).fetchall()), report=False)
     events = fuser.events()
     con.execute("DELETE FROM fused_mentions")
     con.execute("DELETE FROM fused_events")
@@ -231,7 +231,7 @@ def fuse_new_articles(con: duckdb.DuckDBPyConnection, articles: list[Article], c
     for mid, fid in stored_of.items():
         members_of.setdefault(fid, []).append(mid)
     fuser = Fuser(config)
-    fuser.add_mentions(context)
+    fuser.add_mentions(context, report=False)
     update = fuser.add_mentions(new)
     # Rewrite the changed events, and (to stay consistent when replaying the context regrouped any stored
     # event) every fused event sharing a mention with them, until nothing more is touched.
