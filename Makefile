@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    := out
 
-.PHONY: demo test setup lock clean
+.PHONY: demo test setup lock clean browser
 
 setup: $(STAMP)
 
@@ -22,8 +22,18 @@ demo: $(STAMP)
 	@rm -f $(OUT)/demo.duckdb $(OUT)/demo.duckdb.wal $(OUT)/demo.duckdb.snapshot*
 	$(BIN)/newsevents ingest samples/articles --db $(OUT)/demo.duckdb --jsonl $(OUT)/demo.jsonl
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 -q
+
+# The dashboard's browser test drives Debian's Chromium; install it when missing (we run as root).
+# NEWSEVENTS_SKIP_BROWSER=1 skips both the install and that test.
+browser:
+	@if [ "$$NEWSEVENTS_SKIP_BROWSER" != 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then \
+		echo "installing chromium and chromium-driver for tests/browser (apt-get)"; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-driver; } >/dev/null \
+		|| { echo "could not install chromium (needs root and Debian's archive); NEWSEVENTS_SKIP_BROWSER=1 skips the browser test" >&2; exit 1; }; \
+	fi
 
 lock: $(STAMP)
 	{ head -n 2 requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^newsevents'; } > requirements.lock.new

@@ -121,7 +121,8 @@ class Store:
             try:
                 self.upgraded = migrate(self.con, version, SCHEMA_VERSION)
             except duckdb.Error as exc:
-                raise StoreError(f"cannot upgrade {self.path} from schema version {version}: {exc} (the file is unchanged)") from exc
+                reason = str(exc).splitlines()[0]
+                raise StoreError(f"cannot upgrade {self.path} from schema version {version}: {reason} (the file is unchanged)") from exc
         if version == SCHEMA_VERSION or self.upgraded:
             self.con.execute(INDEXES)
 

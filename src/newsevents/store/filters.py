@@ -136,19 +136,19 @@ class EventFilter:
         params: list[Any] = []
         if self.actor:
             value = self.actor.lower()
-            like = f"%{value}%"
             # names and ids of every mention's actors: a person's name ("putin") is on the mentions
             if level == "fused":
                 # actor_keys holds "|code|id|name|" of every mention's actors, lower case
                 conds.append(f"contains({a}.actor_keys, ?)")
                 params.append(value)
             else:
+                # contains(), not LIKE: a % or _ in the user's text is a character, not a wildcard
                 conds.append(
-                    f"(lower({a}.source_code) = ? OR lower({a}.target_code) = ? OR lower({a}.source_name) LIKE ?"
-                    f" OR lower({a}.target_name) LIKE ? OR lower({a}.source_id) = ? OR lower({a}.target_id) = ?"
-                    f" OR lower({a}.source_text) LIKE ? OR lower({a}.target_text) LIKE ?)"
+                    f"(lower({a}.source_code) = ? OR lower({a}.target_code) = ? OR contains(lower({a}.source_name), ?)"
+                    f" OR contains(lower({a}.target_name), ?) OR lower({a}.source_id) = ? OR lower({a}.target_id) = ?"
+                    f" OR contains(lower({a}.source_text), ?) OR contains(lower({a}.target_text), ?))"
                 )
-                params += [value, value, like, like, value, value, like, like]
+                params += [value] * 8
         if self.source:
             conds.append(f"starts_with({a}.source_code, ?)")
             params.append(self.source)
@@ -187,15 +187,15 @@ class EventFilter:
             conds.append(f"{a}.date <= ?")
             params.append(self.until)
         if self.place:
-            like = f"%{self.place.lower()}%"
+            value = self.place.lower()
             if level == "fused":
                 conds.append(
-                    f"(lower({a}.location_name) LIKE ? OR {a}.id IN (SELECT fm.fused_id FROM fused_mentions fm"
-                    " JOIN events e ON e.id = fm.event_id WHERE lower(e.location_text) LIKE ?))"
+                    f"(contains(lower({a}.location_name), ?) OR {a}.id IN (SELECT fm.fused_id FROM fused_mentions fm"
+                    " JOIN events e ON e.id = fm.event_id WHERE contains(lower(e.location_text), ?)))"
                 )
             else:
-                conds.append(f"(lower({a}.location_name) LIKE ? OR lower({a}.location_text) LIKE ?)")
-            params += [like, like]
+                conds.append(f"(contains(lower({a}.location_name), ?) OR contains(lower({a}.location_text), ?))")
+            params += [value, value]
         if self.bbox:
             w, s, e, n = self.bbox
             conds.append(f"{a}.location_lat BETWEEN ? AND ?")
@@ -216,15 +216,15 @@ class EventFilter:
                 )
             params.append(self.min_sources)
         if self.q:
-            like = f"%{self.q.lower()}%"
+            value = self.q.lower()
             if level == "fused":
                 conds.append(
                     f"{a}.id IN (SELECT fm.fused_id FROM fused_mentions fm JOIN events e ON e.id = fm.event_id"
-                    " WHERE lower(e.sentence) LIKE ?)"
+                    " WHERE contains(lower(e.sentence), ?))"
                 )
             else:
-                conds.append(f"lower({a}.sentence) LIKE ?")
-            params.append(like)
+                conds.append(f"contains(lower({a}.sentence), ?)")
+            params.append(value)
         return (" AND ".join(conds) if conds else "TRUE"), params
 
 

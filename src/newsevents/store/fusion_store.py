@@ -123,7 +123,8 @@ def _fused_rows(events: list[FusedEvent], actors: ActorInfo, sentences: dict[str
             "cameo": fe.cameo, "cameo_root": fe.cameo_root, "cameo_name": code.name if code else None,
             "goldstein": code.goldstein if code else None, "quad_class": code.quad_class if code else None,
             "plover": fe.plover, "modality": fe.modality, "factual": fe.factual,
-            "n_mentions": len(fe.mentions), "n_articles": fe.articles, "n_outlets": fe.outlets, "outlets": fe.outlet_names,
+            "n_mentions": len(fe.mentions), "n_articles": fe.articles, "n_outlets": fe.outlets,
+            "outlets": [n for n in fe.outlet_names if not n.startswith("article:")],  # no outlet and no URL: unnamed
             "first_report": date.fromisoformat(fe.first_report) if fe.first_report else None,
             "last_report": date.fromisoformat(fe.last_report) if fe.last_report else None,
             "confidence": fe.confidence, "first_mention": first.id, "sentence": sentences.get(first.id),

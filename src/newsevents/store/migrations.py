@@ -18,7 +18,9 @@ def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
     for column, kind in (("date_confidence", "DOUBLE"), ("fetched", "VARCHAR"), ("duplicate_of", "VARCHAR"), ("text_hash", "VARCHAR")):
         con.execute(f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {column} {kind}")
     con.execute("UPDATE articles SET text_hash = left(sha256(text), 16)")  # == model.text_id
-    con.execute("ALTER TABLE ingest_errors RENAME COLUMN \"at\" TO recorded_at")
+    columns = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = 'ingest_errors'").fetchall()}
+    if "at" in columns:  # early version-1 files; later ones already said recorded_at
+        con.execute("ALTER TABLE ingest_errors RENAME COLUMN \"at\" TO recorded_at")
     con.execute("CREATE TABLE IF NOT EXISTS article_signatures (article_id VARCHAR PRIMARY KEY, signature BLOB)")
     con.execute("CREATE TABLE IF NOT EXISTS article_bands (band SMALLINT, key BIGINT, article_id VARCHAR)")
     from newsevents.ingest.dedup import fingerprint  # the stored articles become findable originals

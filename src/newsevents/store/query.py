@@ -79,7 +79,7 @@ def decode_cursor(cursor: str) -> tuple[date, str]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         day, event_id = json.loads(raw)
         return date.fromisoformat(day), str(event_id)
-    except (ValueError, TypeError, json.JSONDecodeError):
+    except (ValueError, TypeError, RecursionError, json.JSONDecodeError):
         raise FilterError("cursor is not one this server gave out (pass back next_cursor unchanged)") from None
 
 
@@ -174,8 +174,8 @@ def mentions(con, flt: EventFilter, limit: int | None = None) -> list[dict[str, 
 
 def article_detail(con, article_id: str) -> dict[str, Any] | None:
     rows = _rows(con.execute(
-        "SELECT id, title, outlet, url, authors, CAST(published AS VARCHAR) AS published, language, duplicate_of, text,"
-        " path FROM articles WHERE id = ?", [article_id]))
+        "SELECT id, title, outlet, url, authors, CAST(published AS VARCHAR) AS published, language, duplicate_of, text"
+        " FROM articles WHERE id = ?", [article_id]))  # not `path`: where the ingest machine keeps its files
     if not rows:
         return None
     out = rows[0]
@@ -203,7 +203,7 @@ def actors(con, flt: EventFilter, limit: int = 100) -> list[dict[str, Any]]:
         SELECT target_code, target_name, target_country, target_sector, 0, 1
         FROM fused_events f WHERE {where} AND target_code IS NOT NULL
     )
-    SELECT code, any_value(name ORDER BY name) AS name, any_value(country) AS country, any_value(sector) AS sector,
+    SELECT code, mode(name) AS name, mode(country) AS country, mode(sector) AS sector,
            count(*) AS events, sum(s) AS as_source, sum(t) AS as_target
     FROM sides GROUP BY code ORDER BY events DESC, code LIMIT ?"""
     return _rows(con.execute(sql, params + params + [max(1, min(int(limit), 10_000))]))
@@ -213,8 +213,8 @@ def dyads(con, flt: EventFilter, limit: int = 100) -> list[dict[str, Any]]:
     """Directed (source, target) pairs, most fused events first."""
     where, params = flt.where("fused", "f")
     sql = f"""
-    SELECT source_code, any_value(source_name) AS source_name, any_value(source_country) AS source_country,
-           target_code, any_value(target_name) AS target_name, any_value(target_country) AS target_country,
+    SELECT source_code, mode(source_name) AS source_name, mode(source_country) AS source_country,
+           target_code, mode(target_name) AS target_name, mode(target_country) AS target_country,
            count(*) AS events, sum(n_mentions) AS mentions, round(avg(goldstein), 2) AS mean_goldstein
     FROM fused_events f WHERE {where} AND source_code IS NOT NULL AND target_code IS NOT NULL
     GROUP BY source_code, target_code ORDER BY events DESC, source_code, target_code LIMIT ?"""

@@ -51,6 +51,13 @@ def _copy_and_point(db: Path, wal: bool) -> Path:
     target = pointer.with_name(f"{pointer.name}.{time.time_ns()}")
     partial = target.with_name(target.name + ".partial")
     try:
+        return _copy(db, wal, pointer, target, partial)
+    except OSError as exc:
+        raise StoreError(f"cannot write the snapshot readers use beside {db}: {exc.strerror or exc}") from exc
+
+
+def _copy(db: Path, wal: bool, pointer: Path, target: Path, partial: Path) -> Path:
+    try:
         shutil.copyfile(db, partial)
         if wal and Path(str(db) + ".wal").exists():  # an unclean stop left committed work in the log
             shutil.copyfile(Path(str(db) + ".wal"), Path(str(target) + ".wal"))
