@@ -36,6 +36,13 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def _write_failure(exc: BaseException) -> bool:
+    """Whether an error means the disk (or the file system) refused a write."""
+    text = str(exc)
+    return isinstance(exc, (duckdb.IOException, duckdb.FatalException, OSError)) or any(
+        s in text for s in ("No space left", "File too large", "Could not write", "Read-only file system"))
+
+
 def open_connection(path: str | Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection, or a StoreError that says in one line what is wrong with the file."""
     path = str(path)
@@ -125,6 +132,9 @@ class Store:
                 raise StoreError(f"cannot upgrade {self.path} from schema version {version}: {reason} (the file is unchanged)") from exc
         if version == SCHEMA_VERSION or self.upgraded:
             self.con.execute(INDEXES)
+            # We hold the only write lock, so a run still marked running was stopped (killed, crashed):
+            # its committed batches are stored, the rest will be when its command runs again.
+            self.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
 
     def __enter__(self) -> "Store":
         return self
@@ -133,18 +143,35 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        if not self.read_only:
-            self.flush()
-            if self.publish_every is not None:
-                self.publish()
-        self.con.close()
+        try:
+            if not self.read_only:
+                self.flush()
+                if self.publish_every is not None:
+                    self.publish()
+        finally:
+            try:
+                self.con.close()
+            except duckdb.Error:
+                pass  # after a fatal write error there is nothing left to close cleanly
 
     def publish(self) -> None:
         """Publish the committed state as the snapshot readers use (see reader.py)."""
         from newsevents.store.reader import publish_snapshot
 
-        publish_snapshot(self.con, self.path)
+        try:
+            publish_snapshot(self.con, self.path)
+        except duckdb.Error as exc:
+            if _write_failure(exc):
+                raise self._write_error(exc) from exc
+            raise
         self._published = time.monotonic()
+
+    def _write_error(self, exc: BaseException) -> StoreError:
+        reason = str(exc).splitlines()[0]
+        return StoreError(
+            f"cannot write to {self.path}: {reason}. Every batch before this one is stored; free some space"
+            " (or choose another --db) and run the same command again to resume."
+        )
 
     # -- runs ----------------------------------------------------------------------------------
 
@@ -163,11 +190,14 @@ class Store:
         if self.run_id is None:
             return
         self.flush()
-        c = self._run_counts
-        self.con.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, articles_added = ?, duplicates = ?, errors = ?, events = ? WHERE id = ?",
-            [_now(), status, c["articles_added"], c["duplicates"], c["errors"], c["events"], self.run_id],
-        )
+        self.con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", [_now(), status, self.run_id])
+
+    def _journal(self, counts: dict[str, int]) -> None:
+        if self.run_id is not None:
+            self.con.execute(
+                "UPDATE runs SET articles_added = ?, duplicates = ?, errors = ?, events = ? WHERE id = ?",
+                [counts["articles_added"], counts["duplicates"], counts["errors"], counts["events"], self.run_id],
+            )
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -211,16 +241,24 @@ class Store:
                 fuse_new_articles(self.con, new, self.fusion_config)
             if errors:
                 self._insert("ingest_errors", [{"origin": e.origin, "reason": e.reason, "recorded_at": now, "run_id": self.run_id} for e in errors])
+            counts = dict(self._run_counts)
+            counts["articles_added"] += len(new)
+            counts["duplicates"] += sum(1 for a in new if a.duplicate_of)
+            counts["events"] += sum(len(a.events) for a in new)
+            counts["errors"] += len(errors)
+            self._journal(counts)  # the run's progress commits with the batch it counts
             self.con.execute("COMMIT")
-        except Exception:
-            self.con.execute("ROLLBACK")
+        except Exception as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a fatal error has already ended the transaction and the connection
+            if _write_failure(exc):
+                raise self._write_error(exc) from exc
             raise
         self.skipped_existing += len(articles) - len(new)
         self.added += len(new)
-        self._run_counts["articles_added"] += len(new)
-        self._run_counts["duplicates"] += sum(1 for a in new if a.duplicate_of)
-        self._run_counts["events"] += sum(len(a.events) for a in new)
-        self._run_counts["errors"] += len(errors)
+        self._run_counts = counts
         if self.publish_every is not None and time.monotonic() - self._published > self.publish_every:
             self.publish()
         return len(new)
