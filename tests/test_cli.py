@@ -145,7 +145,7 @@ def test_help_is_complete(capsys):
     sub = next(a for a in parser._actions if a.dest == "command")
     assert set(sub.choices) == {
         "extract", "ingest", "events", "actors", "dyads", "timeline", "stats", "sql", "fuse", "upgrade", "export",
-        "serve", "eval", "dict",
+        "serve", "watch", "follow", "eval", "dict",
     }
     for name, subparser in sub.choices.items():
         text = subparser.format_help()

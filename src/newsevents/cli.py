@@ -71,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     p.set_defaults(func=cmd_ingest)
 
+    from newsevents.cli_continuous import add_follow_command, add_watch_command
+
+    add_watch_command(sub, common)  # newsevents watch DIR: files as they arrive
+    add_follow_command(sub, common)  # newsevents follow URL...: RSS/Atom feeds and their pages
+
     from newsevents.cli_query import add_commands
 
     add_commands(sub)

@@ -12,6 +12,7 @@ import html.entities
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import BinaryIO
@@ -154,7 +155,7 @@ def _content(children: dict[str, list[ET.Element]]) -> str | None:
     return None
 
 
-def _item_document(item: ET.Element, where: str, ctx: ReadContext, outlet: str | None) -> RawDocument | IngestError:
+def _item_document(item: ET.Element, where: str, outlet: str | None, ctx: ReadContext) -> RawDocument | IngestError:
     children = _children(item)
     content = _content(children)
     if not content:
@@ -175,6 +176,42 @@ def _item_document(item: ET.Element, where: str, ctx: ReadContext, outlet: str |
 
 def read_feed(stream: BinaryIO, ctx: ReadContext) -> Iterator[RawDocument | IngestError]:
     """Yield a document per item or entry; stop with an error where the XML breaks."""
+    for item in _items(stream, ctx):
+        yield item if isinstance(item, IngestError) else _item_document(*item, ctx)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """What `newsevents follow` needs of an item to fetch its page: where it points, and its metadata."""
+
+    origin: str  # the feed's origin and the item's number, as in ingest_errors
+    link: str | None
+    guid: str | None
+    title: str | None
+    published: str | None
+
+
+def read_feed_entries(stream: BinaryIO, ctx: ReadContext) -> Iterator[FeedEntry | IngestError]:
+    """Yield each item's link, guid, title and date, with or without content; errors as `read_feed`."""
+    for item in _items(stream, ctx):
+        if isinstance(item, IngestError):
+            yield item
+            continue
+        elem, where, _ = item
+        children = _children(elem)
+        dates = [_text(e) for key in ("pubDate", "published", "dc:date", "updated") for e in children.get(key, [])]
+        yield FeedEntry(
+            origin=where,
+            link=_link(children),
+            guid=_text(children.get("guid", children.get("id", [None]))[0]),
+            title=_text(children.get("title", [None])[0]),
+            published=feed_date(next((d for d in dates if d), None)),
+        )
+
+
+def _items(stream: BinaryIO, ctx: ReadContext) -> Iterator[tuple[ET.Element, str, str | None] | IngestError]:
+    """(item element, its origin, the feed's title) per item or entry, parsed as a stream; the element
+    is only valid until the next one is asked for."""
     if _ENTITY_DECLARATION.search(ctx.head):
         yield IngestError(ctx.origin, "XML declares its own entities, which are not read (possible entity expansion attack)")
         return
@@ -203,7 +240,7 @@ def read_feed(stream: BinaryIO, ctx: ReadContext) -> Iterator[RawDocument | Inge
                 number += 1
                 item_depth = None
                 source.end_item()
-                yield _item_document(elem, ctx.at(f"#item-{number}"), ctx, outlet)
+                yield elem, ctx.at(f"#item-{number}"), outlet
             elif name == "title" and stack and _local(stack[-1].tag) in ("channel", "feed") and outlet is None:
                 outlet = _text(elem)
             if stack:
