@@ -5,9 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+RAY_STAMP := $(VENV)/.installed-ray
 OUT    := out
 
-.PHONY: demo test setup lock clean browser
+.PHONY: demo test setup setup-ray lock clean browser
 
 setup: $(STAMP)
 
@@ -18,11 +19,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
+# The optional Ray engine (--engine ray): about 330 MB installed, so only for the tests and those who ask.
+setup-ray: $(RAY_STAMP)
+
+$(RAY_STAMP): $(STAMP) requirements-ray.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-ray.lock -c requirements.lock
+	@touch $(RAY_STAMP)
+
 demo: $(STAMP)
 	@rm -f $(OUT)/demo.duckdb $(OUT)/demo.duckdb.wal $(OUT)/demo.duckdb.snapshot*
 	$(BIN)/newsevents ingest samples/articles --db $(OUT)/demo.duckdb --jsonl $(OUT)/demo.jsonl
 
-test: $(STAMP) browser
+test: $(STAMP) $(RAY_STAMP) browser
 	$(BIN)/python -m pytest -n 2 -q
 
 # The dashboard's browser test drives Debian's Chromium; install it when missing (we run as root).
@@ -36,7 +44,7 @@ browser:
 	fi
 
 lock: $(STAMP)
-	{ head -n 2 requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^newsevents'; } > requirements.lock.new
+	{ head -n 2 requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^newsevents' | grep -v -i -x -F -f requirements-ray.lock; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:

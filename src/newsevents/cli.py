@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help=inputs_help)
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     _add_input_options(p)
+    _add_engine_options(p)
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser(
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default="newsevents.duckdb", metavar="FILE", help="database file (default: %(default)s)")
     p.add_argument("--jsonl", metavar="FILE", help="also write the extracted records to FILE as JSON Lines")
     _add_input_options(p)
+    _add_engine_options(p)
     p.set_defaults(func=cmd_ingest)
 
     from newsevents.cli_continuous import add_follow_command, add_watch_command
@@ -204,6 +206,28 @@ def _add_layer_option(p: argparse.ArgumentParser, what: str = "layered over our 
     )
 
 
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    """--jobs, --engine, --ray-address: where parsing and coding run (newsevents.engines); the output is the same."""
+    group = p.add_argument_group("parallel runs (the output is the same as with one process)")
+    group.add_argument(
+        "--jobs", type=int, metavar="N",
+        help="parse and code in N worker processes (0: one per CPU; default 1; with --engine ray: N actors, default one per CPU)",
+    )
+    group.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="local processes, or Ray Data (needs Ray: pip install -r requirements-ray.lock) (default: %(default)s)")
+    group.add_argument("--ray-address", metavar="ADDR", help="run on this Ray cluster instead of starting Ray on this machine")
+
+
+def _engine(args: argparse.Namespace):
+    """The run's engine from its options (a UsageError for bad ones)."""
+    from newsevents.engines import EngineError, choose
+
+    try:
+        return choose(getattr(args, "jobs", None), getattr(args, "engine", "local"), getattr(args, "ray_address", None))
+    except EngineError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _actor_layers(args: argparse.Namespace, store=None) -> tuple:
     """The run's actor layers: the database's own (`dict import --db`), then each --actors-layer; all read now."""
     from newsevents.actors.kb import load_kb
@@ -233,6 +257,9 @@ def _run_pipeline(args: argparse.Namespace, duplicates=None, layers: tuple = ())
     from newsevents.model import IngestError
     from newsevents.pipeline import Pipeline
 
+    from newsevents import engines
+
+    engine = _engine(args)
     pipeline = Pipeline(layers) if layers else Pipeline()
     show = not args.quiet and sys.stderr.isatty()
     progress = None
@@ -242,7 +269,7 @@ def _run_pipeline(args: argparse.Namespace, duplicates=None, layers: tuple = ())
         progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
     with progress or nullcontext(), (_open_output(args.errors) if args.errors else nullcontext()) as errors:
         task = progress.add_task("articles", total=None) if progress else None
-        for item in pipeline.process(iter_documents(args.paths, **_input_options(args)), duplicates):
+        for item in engines.run(engine, pipeline, iter_documents(args.paths, **_input_options(args)), duplicates):
             if isinstance(item, IngestError):
                 print(f"newsevents: skipped {item.origin}: {item.reason}", file=sys.stderr)
                 if errors is not None:

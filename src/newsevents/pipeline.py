@@ -57,34 +57,53 @@ class Pipeline:
     ) -> Iterator[Article | IngestError]:
         """Clean, parse and code a stream of raw documents, in input order; errors pass through in their place.
 
-        English originals stream through one `nlp.pipe` (spaCy batches them); everything else (errors,
-        other languages, copies that `duplicates` recognises) waits in a short queue so that output
-        order is input order.
+        `prepare` then `code`: English originals stream through one `nlp.pipe` (spaCy batches them);
+        everything else (errors, other languages, copies that `duplicates` recognises) waits in a short
+        queue so that output order is input order. The parallel engines (parallel.py, engines/) run the
+        same two steps, `prepare` in the parent and `code` in their workers.
         """
         waiting: deque[Article | IngestError] = deque()
 
-        def english_texts() -> Iterator[tuple[str, Article]]:
-            for item in items:
-                result = item if isinstance(item, IngestError) else self._clean(item)
+        def to_code() -> Iterator[Article]:
+            for result, needs_coding in self.prepare(items, duplicates):
                 waiting.append(result)
-                if not isinstance(result, Article):
-                    continue
-                if duplicates is not None:
-                    result.duplicate_of = duplicates.original_of(result)
-                    if duplicates.already_stored(result.id):
-                        continue
-                if result.language == "en" and result.duplicate_of is None:
-                    yield result.text, result
+                if needs_coding:
+                    yield result
 
-        for doc, article in self.nlp.pipe(english_texts(), as_tuples=True, batch_size=BATCH_SIZE):
+        for article, result in self.code(to_code()):
             while waiting[0] is not article:
                 yield waiting.popleft()  # errors and non-English articles that came before it
             waiting.popleft()
-            try:
-                yield self.annotate(article, doc)
-            except Exception as exc:  # a coder bug on one article must not lose the others
-                yield IngestError(article.path or article.id, f"internal error while coding ({type(exc).__name__}: {exc})")
+            yield result
         yield from waiting
+
+    def prepare(
+        self, items: Iterable[RawDocument | IngestError], duplicates: DuplicateIndex | None = None
+    ) -> Iterator[tuple[Article | IngestError, bool]]:
+        """Clean each document and look for the original it copies, in input order, with whether it still
+        needs parsing and coding (an English original not stored yet). Order matters here: the first copy
+        seen is the original, and cleaning learns the run's repeated page lines as it goes."""
+        for item in items:
+            result = item if isinstance(item, IngestError) else self._clean(item)
+            if not isinstance(result, Article):
+                yield result, False
+                continue
+            if duplicates is not None:
+                result.duplicate_of = duplicates.original_of(result)
+                if duplicates.already_stored(result.id):
+                    yield result, False
+                    continue
+            yield result, result.language == "en" and result.duplicate_of is None
+
+    def code(self, articles: Iterable[Article]) -> Iterator[tuple[Article, Article | IngestError]]:
+        """Parse and code clean articles through one `nlp.pipe`, in order: each article with its coded
+        self, or an error when coding it failed. Depends on nothing but the article itself."""
+        pairs = ((article.text, article) for article in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE):
+            try:
+                yield article, self.annotate(article, doc)
+            except Exception as exc:  # a coder bug on one article must not lose the others
+                yield article, IngestError(article.path or article.id, f"internal error while coding ({type(exc).__name__}: {exc})")
 
     def _clean(self, raw: RawDocument) -> Article | IngestError:
         try:

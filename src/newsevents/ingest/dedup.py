@@ -72,6 +72,7 @@ class DuplicateIndex:
         self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS))
         self._exact: dict[str, str] = {}
         self._signatures: dict[str, MinHash] = {}
+        self._rank: dict[str, int] = {}  # originals in the order they were seen
         self._fingerprints: dict[str, Fingerprint] = {}
         self._stored: set[str] = set()
 
@@ -81,9 +82,12 @@ class DuplicateIndex:
         if text_hash in self._exact:
             return self._exact[text_hash]
         minhash = signature(article.text)
-        for candidate in self._lsh.query(minhash):
-            if minhash.jaccard(self._signatures[candidate]) >= self.threshold:
-                return candidate
+        # Of several originals close enough, the most similar, then the earliest: the LSH query returns a
+        # set, whose order changes with each process's string hash seed, and the result must not.
+        scores = [(minhash.jaccard(self._signatures[c]), -self._rank[c], c) for c in self._lsh.query(minhash)]
+        matches = [m for m in scores if m[0] >= self.threshold]
+        if matches:
+            return max(matches)[2]
         bands = band_keys(minhash, self._lsh)
         if self.lookup is not None:
             exact, near = self.lookup(text_hash, bands)
@@ -92,13 +96,15 @@ class DuplicateIndex:
                 return None
             if exact is not None:
                 return exact
-            for candidate, stored in near:
-                if candidate != article.id and _jaccard(minhash, stored) >= self.threshold:
-                    return candidate
+            stored_matches = [(-score, candidate) for candidate, stored in near
+                              if candidate != article.id and (score := _jaccard(minhash, stored)) >= self.threshold]
+            if stored_matches:  # the most similar, then the smallest id: the database returns them in no set order
+                return min(stored_matches)[1]
         self._exact[text_hash] = article.id
         if article.id not in self._signatures:
             self._lsh.insert(article.id, minhash)
             self._signatures[article.id] = minhash
+            self._rank[article.id] = len(self._rank)
         self._fingerprints[article.id] = Fingerprint(text_hash, minhash.hashvalues.astype(np.uint64).tobytes(), bands)
         return None
 

@@ -1,0 +1,57 @@
+"""`--engine ray`: the same records and database as the local engine; a clear message without Ray.
+
+One Ray session serves the module (starting Ray takes seconds); the CLI joins it instead of starting its own."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from engine_helpers import CORPUS, SAMPLE, db_contents, ingest
+from newsevents.cli import main
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:ray.data.context")  # Ray's own settings
+
+
+@pytest.fixture(scope="module")
+def ray_session(tmp_path_factory):
+    pytest.importorskip("ray.data", reason="Ray is not installed (make test installs requirements-ray.lock)")
+    import ray
+
+    from newsevents.engines.ray_engine import start_ray
+
+    assert start_ray(2, None, str(tmp_path_factory.mktemp("ray")))
+    yield
+    ray.shutdown()
+
+
+def test_ray_gives_the_local_engines_records_and_database(ray_session, tmp_path):
+    local = ingest(tmp_path, "local")
+    code, jsonl, db = ingest(tmp_path, "ray", "--engine", "ray", "--jobs", "2")
+    assert code == local[0] == 0
+    assert jsonl == local[1]  # samples and seeds: the same records, byte for byte, in input order
+    assert db_contents(db) == db_contents(local[2])  # articles, events, fused_events and the rest
+
+
+def test_ray_extract_on_small_segments(ray_session, tmp_path, monkeypatch):
+    """Several segments (one Ray Data execution each) still give one ordered stream."""
+    from newsevents.engines import ray_engine
+
+    monkeypatch.setattr(ray_engine, "SEGMENT_ROWS", 9)
+    monkeypatch.setattr(ray_engine, "BLOCK_ROWS", 2)
+    one, ray = tmp_path / "one.jsonl", tmp_path / "ray.jsonl"
+    assert main(["extract", str(SAMPLE), "-o", str(one), "-q"]) == 0
+    assert main(["extract", str(SAMPLE), "-o", str(ray), "-q", "--engine", "ray", "--jobs", "2"]) == 0
+    assert ray.read_bytes() == one.read_bytes()
+
+
+def test_without_ray_the_message_says_how_to_install_it(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails as if it were not installed
+    monkeypatch.setitem(sys.modules, "ray.data", None)
+    code = main(["ingest", *CORPUS, "--db", str(tmp_path / "x.duckdb"), "-q", "--engine", "ray"])
+    err = capsys.readouterr().err
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert line.startswith("newsevents ingest: error: --engine ray needs Ray, which is not installed")
+    assert "pip install -r requirements-ray.lock" in line
