@@ -285,3 +285,19 @@ def test_threat_against_a_hypothetical_attacker(extract):
     threat = [e for e in events if e.cameo_root == "13"]
     assert threat and threat[0].target.country == "IND"
     assert any(e.cameo_root == "19" and e.modality == "hypothetical" for e in events)
+
+
+# --- what is sent: a container noun names its contents in a compound ("an aid shipment") --------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Turkey sent an aid shipment to Somalia.", ("TUR", "SOM", "070")),
+        ("Qatar sent aid to Gaza.", ("QAT", "PSE", "070")),
+        ("Germany shipped an arms consignment to Ukraine.", ("DEU", "UKR", "072")),
+        ("Japan sent a shipment of medicine to Nepal.", ("JPN", "NPL", "073")),
+    ],
+)
+def test_the_contents_of_a_shipment_give_the_code(extract, text, expected):
+    assert _dyads(_events(extract, text)) == {expected}, text

@@ -38,7 +38,7 @@ def test_ray_extract_on_small_segments(ray_session, tmp_path, monkeypatch):
     """Several segments (one Ray Data execution each) still give one ordered stream."""
     from newsevents.engines import ray_engine
 
-    monkeypatch.setattr(ray_engine, "SEGMENT_ROWS", 9)
+    monkeypatch.setattr(ray_engine, "SEGMENT_ROWS_PER_ACTOR", 5)  # 10 inputs a segment with 2 actors
     monkeypatch.setattr(ray_engine, "BLOCK_ROWS", 2)
     one, ray = tmp_path / "one.jsonl", tmp_path / "ray.jsonl"
     assert main(["extract", str(SAMPLE), "-o", str(one), "-q"]) == 0
@@ -55,3 +55,37 @@ def test_without_ray_the_message_says_how_to_install_it(monkeypatch, tmp_path, c
     (line,) = err.strip().splitlines()
     assert line.startswith("newsevents ingest: error: --engine ray needs Ray, which is not installed")
     assert "pip install -r requirements-ray.lock" in line
+
+
+def test_an_unreachable_cluster_is_one_clear_error(tmp_path, capsys):
+    pytest.importorskip("ray.data", reason="Ray is not installed (make test installs requirements-ray.lock)")
+    import socket
+
+    with socket.socket() as s:  # a loopback port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = main(["ingest", str(SAMPLE), "--db", str(tmp_path / "x.duckdb"), "-q", "--engine", "ray",
+                 "--ray-address", f"127.0.0.1:{port}"])
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and line.startswith(f"newsevents ingest: error: cannot reach a Ray cluster at 127.0.0.1:{port}")
+
+
+def test_a_failure_while_preparing_is_raised_not_waited_for(ray_session, monkeypatch):
+    """The execution waits for blocks the parent prepares in a thread: if that thread fails, the run
+    must stop with its error, not hang waiting for blocks that never come."""
+    from newsevents.engines.ray_engine import process_ray
+    from newsevents.ingest.readers import iter_documents
+    from newsevents.pipeline import Pipeline
+
+    pipeline = Pipeline()
+    prepare = pipeline.prepare
+
+    def failing(items, duplicates=None):
+        for n, pair in enumerate(prepare(items, duplicates)):
+            if n == 5:
+                raise OSError("disk went away")
+            yield pair
+
+    monkeypatch.setattr(pipeline, "prepare", failing)
+    with pytest.raises(OSError, match="disk went away"):
+        list(process_ray(pipeline, iter_documents([str(SAMPLE)]), jobs=2))

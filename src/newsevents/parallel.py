@@ -145,7 +145,6 @@ class _Worker:
     task: _Task | None = None
     failure: str | None = None
     max_rss_kb: int = 0
-    tasks_done: int = 0
 
 
 @dataclass
@@ -280,7 +279,6 @@ class LocalPool:
                 task.chunk.items[position] = result
             task.chunk.left -= len(task.positions)
             w.max_rss_kb = message[2]
-            w.tasks_done += 1
         elif kind == "failed":
             w.failure = message[1]
         self.stats.max_rss_kb[slot] = max(self.stats.max_rss_kb[slot], w.max_rss_kb)

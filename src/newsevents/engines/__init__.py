@@ -36,8 +36,27 @@ def choose(jobs: int | None, engine: str = "local", address: str | None = None) 
             import ray.data  # noqa: F401
         except ImportError:
             raise EngineError(f"--engine ray needs Ray, which is not installed: {RAY_INSTALL}") from None
+        if address:
+            _check_reachable(address)
         return Engine("ray", 0 if jobs is None else jobs, address)
     return Engine("local", 1 if jobs is None else jobs)
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail at once on a Ray address nothing answers at (ray.init would retry for minutes)."""
+    import socket
+
+    host_port = address.split("://", 1)[-1].rstrip("/")
+    if host_port in ("auto", "local") or ":" not in host_port:
+        return  # Ray finds the cluster itself, or the address needs Ray's own default port
+    host, _, port = host_port.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except ValueError:
+        raise EngineError(f"--ray-address {address!r} is not HOST:PORT") from None
+    except OSError as exc:
+        raise EngineError(f"cannot reach a Ray cluster at {address}: {exc.strerror or exc}") from None
 
 
 def run(engine: Engine, pipeline, documents: Iterable, duplicates=None) -> Iterator:

@@ -292,7 +292,8 @@ _MEASURES = {"dollar", "euro", "pound", "ton", "tonne", "worth", "million", "bil
 
 
 def content_noun(noun: Token) -> Token:
-    """What a measure or a light noun is of: "tons of aid" -> aid, "the return of inspectors" -> inspectors."""
+    """What a measure or a light noun is of: "tons of aid" -> aid, "the return of inspectors" -> inspectors,
+    "an aid shipment" -> aid."""
     if noun.lemma_.lower() not in _MEASURES:
         return noun
     for prep in noun.children:
@@ -300,7 +301,8 @@ def content_noun(noun: Token) -> Token:
             for g in prep.children:
                 if g.dep_ == "pobj":
                     return g
-    return noun
+    compounds = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i and c.pos_ == "NOUN"]
+    return compounds[-1] if compounds else noun
 
 
 def _datives(verb: Token) -> list[Token]:
