@@ -301,3 +301,15 @@ def test_threat_against_a_hypothetical_attacker(extract):
 )
 def test_the_contents_of_a_shipment_give_the_code(extract, text, expected):
     assert _dyads(_events(extract, text)) == {expected}, text
+
+
+def test_there_is_introduces_the_news(extract):
+    """"There were ten soldiers killed": the participle is what the sentence tells, not a description."""
+    events = _events(extract, "There were ten Russian soldiers killed in Ukraine on Monday.")
+    assert [(e.target.code, e.cameo[:2]) for e in events] == [("RUSMIL", "19")]
+    assert not _events(extract, "Ten Russian soldiers killed in Ukraine were buried on Monday.")
+
+
+def test_they_after_coordinated_speakers_is_the_speakers(extract):
+    events = _events(extract, "Obama and Putin said they will attack Iraq.", published="2015-06-01")
+    assert [(e.source.code, e.target.code, e.cameo[:2]) for e in events] == [("USAGOV", "IRQ", "19")]

@@ -83,6 +83,8 @@ def clause_kind(trigger: Token) -> tuple[str, Token | None]:
                 return "main", None  # "a statement calling on all parties to de-escalate": what the statement says
             if tok.tag_ == "VBN" and any(c.dep_ == "agent" for c in tok.children):
                 return "detail", tok  # "a missile fired by the Houthis": news when the sentence tells nothing else
+            if tok.tag_ == "VBN" and _existential(tok.head):
+                return "main", None  # "there were ten soldiers killed in Ukraine": the participle is the news
             return "relative", tok
         if dep == "advcl":
             marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
@@ -93,6 +95,11 @@ def clause_kind(trigger: Token) -> tuple[str, Token | None]:
             return "finite", tok
         tok = tok.head
     return "main", None
+
+
+def _existential(noun: Token) -> bool:
+    """The noun "there is" introduces: "there were ten soldiers …"."""
+    return noun.dep_ == "attr" and noun.head.lemma_ == "be" and any(c.dep_ == "expl" for c in noun.head.children)
 
 
 def _about_a_person(relcl: Token) -> bool:

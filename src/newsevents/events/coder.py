@@ -35,6 +35,7 @@ _PASSIVE_SUBJ = ("nsubjpass", "csubjpass")
 _ARG_MODIFIERS = {"amod", "compound", "poss", "nmod", "appos", "det"}
 _PERSONAL = {"he", "she", "him", "her", "his", "hers"}
 _NONPERSONAL = {"it", "its", "they", "them", "their"}
+_PLURAL = {"they", "them", "their"}
 _GROUP_NOUNS = {"group": "organization", "organization": "organization", "organisation": "organization", "movement": "organization",
                 "militia": "organization", "bloc": "organization", "alliance": "organization", "country": "country",
                 "kingdom": "country", "republic": "country"}
@@ -189,6 +190,8 @@ class MentionIndex:
             is_person = found.entry is not None and found.entry.kind == "person"
             if is_person == (token.lower_ in _PERSONAL):
                 return found
+            if is_person and token.lower_ in _PLURAL and any(c.dep_ == "conj" for c in subj.children):
+                return found  # "Obama and Putin said they would ...": "they" are the speakers
         return None
 
     def place_in(self, token: Token) -> ActorMention | None:
