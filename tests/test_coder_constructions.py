@@ -313,3 +313,33 @@ def test_there_is_introduces_the_news(extract):
 def test_they_after_coordinated_speakers_is_the_speakers(extract):
     events = _events(extract, "Obama and Putin said they will attack Iraq.", published="2015-06-01")
     assert [(e.source.code, e.target.code, e.cameo[:2]) for e in events] == [("USAGOV", "IRQ", "19")]
+
+
+def test_an_agent_word_used_as_a_verb_is_no_actor(extract):
+    """"wounded" is a verb here (and the act), but "the wounded" are civilians."""
+    events = _events(extract, "Irish nationalist guerrillas wounded two British soldiers in a bomb attack.")
+    assert [(e.source.code, e.target.code, e.cameo[:2]) for e in events] == [("IRLREB", "GBRMIL", "19")]
+    evacuated = _events(extract, "Turkish troops evacuated the wounded from the town of Afrin.")
+    assert [(e.target.sector, e.cameo) for e in evacuated] == [("CVL", "073")]
+
+
+def test_a_part_of_the_object_stands_for_it(extract):
+    events = _events(extract, "The United States suspended part of a military aid program for Bosnia.")
+    assert _dyads(events) == {("USA", "BIH", "162")}
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("The United States provided military support to Lebanon.", "072"),
+        ("Japan provided economic aid to Sri Lanka.", "071"),
+        ("The European Union delivered humanitarian aid to Yemen.", "073"),
+        ("Turkey provided diplomatic support to Azerbaijan.", None),  # support in words stays 05
+    ],
+)
+def test_the_kind_of_aid_gives_the_code(extract, text, code):
+    events = _events(extract, text)
+    if code is None:
+        assert all(e.cameo[:2] == "05" for e in events) and events, text
+    else:
+        assert [e.cameo for e in events] == [code], text

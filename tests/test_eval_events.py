@@ -192,6 +192,11 @@ def test_petrarch_conversion():
     hypothetical = _event(usa, isr, "070", ("supply", 23), "hypothetical")
     got = ev.our_events(type("A", (), {"events": [plan, refusal, hypothetical]})(), "petrarch")
     assert [p.code for p in got] == ["033", "121", "070"]
+    # "Ten soldiers were killed": no source, so PETRARCH codes nothing; ours keeps it
+    victims = _actor("Ten soldiers", 0, "---MIL", None, "MIL", "---MIL", "agent")
+    sourceless = _event(None, victims, "190", ("killed", 18), "asserted")
+    assert ev.our_events(type("A", (), {"events": [sourceless]})(), "petrarch") == []
+    assert [p.code for p in ev.our_events(type("A", (), {"events": [sourceless]})(), "ours")] == ["190"]
 
 
 # --- the command ----------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from newsevents.actors.matcher import AliasMatcher
 from newsevents.model import Actor
 from newsevents.nlp.model import text_of
 
+_NOMINAL_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj"}
 _MODIFIER_DEPS = {"amod", "compound", "poss", "nmod", "nummod", "det", "case", "npadvmod"}
 
 
@@ -89,6 +90,7 @@ def find_actors(doc: Doc, layers: tuple[LayerSource, ...] = ()) -> list[ActorMen
         if span is None:
             continue
         mentions.append(_mention(span, match.start, match.end, match.alias))
+    mentions = _drop_verbs(doc, mentions)
     mentions = _add_surnames(doc, mentions)
     mentions = _add_titled_surnames(doc, mentions)
     mentions = _ethnic_groups(doc, mentions)
@@ -115,6 +117,15 @@ def _covered_chars(doc: Doc, mentions: list[ActorMention]) -> bytearray:
 
 def _mention(span: Span, start: int, end: int, alias: Alias) -> ActorMention:
     return ActorMention(start, end, span.start, span.end, alias.entry, alias.form, alias.sector, text_of(span.doc)[start:end])
+
+
+def _drop_verbs(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """An agent noun that the parse reads as a verb is no actor: "guerrillas wounded two soldiers" (but "the
+    wounded were evacuated" keeps its noun)."""
+    def verb(token) -> bool:
+        return token.pos_ in ("VERB", "AUX") and token.dep_ not in _NOMINAL_DEPS and not any(c.dep_ == "det" for c in token.children)
+
+    return [m for m in mentions if not (m.entry is not None and m.entry.kind == "agent" and verb(doc[m.tok_end - 1]))]
 
 
 def _add_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:

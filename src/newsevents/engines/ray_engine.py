@@ -2,9 +2,10 @@
 
 The parent reads, cleans and finds copies (`Pipeline.prepare`) in input order, as every engine does.
 Ray Data parses and codes (`Pipeline.code`) in a pool of actors, each of which loads spaCy and the
-knowledge bases once, and writes the records as Parquet shards (one JSON column holding
-`Article.to_dict()`); the parent reads the shards back in input order and yields the records, which
-`ingest` stores as usual. Records that need no coding (copies, other languages, errors) travel through
+knowledge bases once. The parent takes the coded blocks from Ray Data's streaming iterator in input
+order as the actors finish them, writes them as Parquet shards (one JSON column holding
+`Article.to_dict()`) and yields their records, which `ingest` stores as usual while the actors go on
+coding (reading shards back after the execution left the cores idle at the end of every segment). Records that need no coding (copies, other languages, errors) travel through
 the same dataset untouched, so the parent holds no more than one segment's fingerprints.
 
 Preparing overlaps coding: the execution starts as soon as a segment's inputs are read (not cleaned),
@@ -21,8 +22,8 @@ share of memory).
 
 Local Ray (the default) is started with `num_cpus=jobs`, no dashboard, no usage statistics, its node
 address on the loopback interface and its logs in a temporary directory removed afterwards. With
-`address`, the run joins that cluster instead: newsevents must be installed on its nodes, and the shard
-directory (under TMPDIR) must be one that the nodes and this machine share.
+`address`, the run joins that cluster instead: newsevents must be installed on its nodes; the records
+come back through Ray's object store, so the nodes need no file system shared with this machine.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class RayStats:
     actors: int = 0
     segments: int = 0
     max_rss_kb: dict[int, int] = field(default_factory=dict)  # per actor process id, its peak
-    shard_bytes: int = 0  # Parquet written, all segments
+    shards: int = 0  # Parquet files written, all segments
+    shard_bytes: int = 0  # their size
     rows: int = 0
 
 
@@ -116,7 +118,7 @@ def _quiet_ray() -> None:
 
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
-    context.execution_options.preserve_order = True  # shards come out in input order: reading back streams
+    context.execution_options.preserve_order = True  # blocks come out in input order: the parent streams them
     for name in ("ray", "ray.data", "ray.data._internal"):
         logging.getLogger(name).setLevel(logging.ERROR)
     # a segment smaller than the actor pool (a small input) is fine, not worth a warning
@@ -250,27 +252,49 @@ class _Preparer(threading.Thread):
             self.feeder.fail.remote(f"{type(exc).__name__}: {exc}")
 
 
-def _read_back(shard_dir: str, first_seq: int, count: int, stats: RayStats) -> Iterator[Article | IngestError]:
-    """The shards' records in input order (each shard is in order; shards are ordered by their first row)."""
+SHARD_ROWS = 1024  # records per Parquet shard the parent writes
+
+
+def _stream(dataset, shard_dir: str, first_seq: int, count: int, stats: RayStats) -> Iterator[Article | IngestError]:
+    """The coded records in input order as the actors finish them, each shard of SHARD_ROWS records
+    written to `shard_dir` before its records are let go."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    shards = []
-    for name in os.listdir(shard_dir):
-        if name.endswith(".parquet"):
-            path = os.path.join(shard_dir, name)
-            stats.shard_bytes += os.path.getsize(path)
-            seqs = pq.read_table(path, columns=["seq"]).column("seq")
-            if len(seqs):
-                shards.append((seqs[0].as_py(), path))
-    expected = first_seq
-    for _, path in sorted(shards):
-        table = pq.read_table(path).sort_by("seq")
+    os.makedirs(shard_dir, exist_ok=True)
+    expected, pending, rows = first_seq, [], 0
+
+    def flush():
+        table = pa.concat_tables(pending)
+        path = os.path.join(shard_dir, f"{stats.shards:06d}.parquet")
+        pq.write_table(table, path)
+        stats.shards += 1
+        stats.shard_bytes += os.path.getsize(path)
+        pending.clear()
+        return table
+
+    def records(table):
+        nonlocal expected
         for seq, kind, record, pid, peak in zip(*(table.column(c).to_pylist() for c in ("seq", "kind", "record", "pid", "max_rss_kb"))):
             if seq != expected:
-                raise RuntimeError(f"Ray returned record {seq} where {expected} was due (shards overlap or are missing)")
+                raise RuntimeError(f"Ray returned record {seq} where {expected} was due (blocks overlap or are missing)")
             expected += 1
             stats.max_rss_kb[pid] = max(stats.max_rss_kb.get(pid, 0), peak)
             yield _decode(kind, record)
+
+    # preserve_order: the blocks come in input order, each as soon as it and those before it are coded
+    blocks = iter(dataset.iter_batches(batch_size=None, batch_format="pyarrow", prefetch_batches=0))
+    try:
+        for block in blocks:
+            pending.append(block)
+            rows += block.num_rows
+            if rows >= SHARD_ROWS:
+                rows = 0
+                yield from records(flush())
+    finally:
+        getattr(blocks, "close", lambda: None)()  # a consumer that stopped early: the execution stops now, before its feeder goes
+    if pending:
+        yield from records(flush())
     if expected != first_seq + count:
         raise RuntimeError(f"Ray returned {expected - first_seq} of {count} records")
 
@@ -311,11 +335,16 @@ def process_ray(
                 # one row per block: the actors take the blocks themselves, as the parent finishes them
                 dataset = ray.data.from_items([{"block": n} for n in range(blocks)], override_num_blocks=blocks).map_batches(
                     Coder, fn_constructor_args=(tuple(pipeline.actor_layers), feeder), batch_size=1,
-                    batch_format="pyarrow", compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=1,
+                    batch_format="pyarrow", num_cpus=1,
+                    # one call at a time, run on the actor's main thread: by default Ray Data runs the
+                    # function on a thread of its own, where coding took about a tenth more CPU per article
+                    compute=ray.data.ActorPoolStrategy(size=actors, max_concurrent_calls_per_actor=1, enable_true_multi_threading=True),
                 )
                 try:
-                    # writing is light: it must not wait for a CPU the actors hold
-                    dataset.write_parquet(shard_dir, min_rows_per_file=1024, ray_remote_args={"num_cpus": 0})
+                    yield from _stream(dataset, shard_dir, first, count, stats)
+                except GeneratorExit:  # the consumer stopped early
+                    preparer.stop.set()
+                    raise
                 except BaseException:
                     preparer.stop.set()
                     preparer.join()
@@ -328,7 +357,6 @@ def process_ray(
                 del dataset
                 stats.segments += 1
                 stats.rows += count
-                yield from _read_back(shard_dir, first, count, stats)
                 if not keep_shards:
                     shutil.rmtree(shard_dir, ignore_errors=True)
                 first += count

@@ -40,9 +40,10 @@ toward the event's source; a claim with no source is left as it is; a claim attr
 ("..., X said") is left as it is, as PETRARCH codes it; (2) a negated cooperative event (roots 03-08)
 becomes a rejection: 03->120, 04->125, 05->120, 06->121, 07->122, 08->124; (3) an intended event (a plan,
 "will", "wants to") becomes CAMEO's statement of intent: cooperative roots 04->036, 05->032, 06->031,
-07->033, 08->035, and force as a threat: 15, 18, 19, 20->138, 16->131, 17->130. Converted events are
-asserted and keep their actors; several claims that convert to the same event count once. Nothing else
-changes: hypothetical events, denials and other roots keep our coding.
+07->033, 08->035, and force as a threat: 15, 18, 19, 20->138, 16->131, 17->130; (4) an event with no source
+actor ("ten soldiers were killed") is dropped: PETRARCH codes none, and neither shared set has one (1 of 443
+gold events). Converted events are asserted and keep their actors; several claims that convert to the same
+event count once. Nothing else changes: hypothetical events, denials and other roots keep our coding.
 
 PLOVER gold lists the actors of a reciprocal verb ("X and Y agreed") as X->none and Y->none; in those
 records (flagged "reciprocal" in `note`) a gold event with no target also accepts the other listed actors
@@ -490,6 +491,8 @@ def our_events(article, convention: str) -> list[PredEvent]:
     seen: set[tuple] = set()
     for e in events:
         if convention == "petrarch":
+            if e.source is None:
+                continue  # PETRARCH codes no event whose source it cannot find
             converted = _to_petrarch(e)
             if converted is not None:
                 key = (converted.source and converted.source.code, converted.target and converted.target.code, converted.code, e.sentence_start)

@@ -291,7 +291,9 @@ def _drop_incomplete(events: list[EventCandidate], lexicon: Lexicon) -> list[Eve
 _MEASURES = {"dollar", "euro", "pound", "ton", "tonne", "worth", "million", "billion", "package", "shipment", "batch",
              "consignment", "amount", "lot", "kg", "kilogram", "round", "series", "wave", "number", "dozen", "hundred",
              "thousand", "load", "convoy", "tranche", "sum", "supply", "delivery", "return", "entry", "deployment",
-             "arrival", "presence", "dispatch"}
+             "arrival", "presence", "dispatch",
+             # a part stands for its whole: "suspended part of a military aid program" suspends aid
+             "part", "portion", "half", "bulk", "rest", "remainder", "majority", "fraction", "most", "some", "much"}
 
 
 def content_noun(noun: Token) -> Token:
@@ -405,7 +407,8 @@ def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patte
             continue
         if p.prep and p.prep not in preps:
             continue
-        if p.object is not None and (dobj is None or not ({dobj.lemma_.lower(), content_noun(dobj).lemma_.lower()}
+        # the word as written too: "the wounded" is lemmatised as the verb "wound"
+        if p.object is not None and (dobj is None or not ({dobj.lemma_.lower(), dobj.lower_, content_noun(dobj).lemma_.lower()}
                                                           | {a.lemma_.lower() for a in dobj.children if a.dep_ == "appos"}) & p.object):
             continue
         if p.xcomp is not None and not any(c.lemma_.lower() in p.xcomp for c in infinitive_clauses(verb)):

@@ -347,6 +347,8 @@ def _author_of_object(e: "EventCandidate", lexicon: Lexicon, index: "MentionInde
 
 def _named_act(e: "EventCandidate", lexicon: Lexicon) -> str | None:
     """The code of a trigger noun an appeal, demand, offer or refusal is for ("called for a ceasefire")."""
+    from newsevents.events.coder import noun_trigger
+
     holders = [e.trigger] + ([e.noun] if e.noun is not None else [])
     for h in holders:
         for c in h.children:
@@ -355,7 +357,7 @@ def _named_act(e: "EventCandidate", lexicon: Lexicon) -> str | None:
                 for n in nouns:
                     if n is e.noun:
                         continue
-                    found = lexicon.nouns.get(n.lemma_.lower())
+                    found = noun_trigger(n, lexicon)  # "called for military aid": the compound first
                     if found is not None and family(found.code) is None:
                         return found.code
     return None
