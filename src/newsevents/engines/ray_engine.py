@@ -5,8 +5,9 @@ Ray Data parses and codes (`Pipeline.code`) in a pool of actors, each of which l
 knowledge bases once. The parent takes the coded blocks from Ray Data's streaming iterator in input
 order as the actors finish them, writes them as Parquet shards (one JSON column holding
 `Article.to_dict()`) and yields their records, which `ingest` stores as usual while the actors go on
-coding (reading shards back after the execution left the cores idle at the end of every segment). Records that need no coding (copies, other languages, errors) travel through
-the same dataset untouched, so the parent holds no more than one segment's fingerprints.
+coding (reading shards back after the execution left the cores idle at the end of every segment).
+Records that need no coding (copies, other languages, errors) travel through the same dataset
+untouched, so the parent holds no more than one segment's fingerprints.
 
 Preparing overlaps coding: the execution starts as soon as a segment's inputs are read (not cleaned),
 so its size is known. The dataset holds one row per block of BLOCK_ROWS records, its number, and each
@@ -232,7 +233,7 @@ class _Preparer(threading.Thread):
         self.pipeline, self.inputs, self.duplicates = pipeline, inputs, duplicates
         self.first_seq, self.feeder = first_seq, feeder
         self.error: BaseException | None = None
-        self.stop = threading.Event()  # the execution failed: preparing more is wasted
+        self.stop = threading.Event()  # the execution failed or its consumer stopped: preparing more is wasted
 
     def _drain(self):
         while self.inputs:  # each raw input is let go once prepared
@@ -262,7 +263,7 @@ def _stream(dataset, shard_dir: str, first_seq: int, count: int, stats: RayStats
     import pyarrow.parquet as pq
 
     os.makedirs(shard_dir, exist_ok=True)
-    expected, pending, rows = first_seq, [], 0
+    expected, pending = first_seq, []
 
     def flush():
         table = pa.concat_tables(pending)
@@ -287,12 +288,10 @@ def _stream(dataset, shard_dir: str, first_seq: int, count: int, stats: RayStats
     try:
         for block in blocks:
             pending.append(block)
-            rows += block.num_rows
-            if rows >= SHARD_ROWS:
-                rows = 0
+            if sum(b.num_rows for b in pending) >= SHARD_ROWS:
                 yield from records(flush())
     finally:
-        getattr(blocks, "close", lambda: None)()  # a consumer that stopped early: the execution stops now, before its feeder goes
+        blocks.close()  # a consumer that stopped early: the execution stops now, before its feeder goes
     if pending:
         yield from records(flush())
     if expected != first_seq + count:
@@ -342,14 +341,11 @@ def process_ray(
                 )
                 try:
                     yield from _stream(dataset, shard_dir, first, count, stats)
-                except GeneratorExit:  # the consumer stopped early
-                    preparer.stop.set()
-                    raise
-                except BaseException:
+                except BaseException as exc:  # the execution failed, or the consumer stopped early
                     preparer.stop.set()
                     preparer.join()
-                    if preparer.error is not None:  # the cause, rather than Ray's report of an actor failing
-                        raise preparer.error from None
+                    if preparer.error is not None and not isinstance(exc, GeneratorExit):
+                        raise preparer.error from None  # the cause, rather than Ray's report of an actor failing
                     raise
                 finally:
                     preparer.join()
