@@ -343,3 +343,48 @@ def test_the_kind_of_aid_gives_the_code(extract, text, code):
         assert all(e.cameo[:2] == "05" for e in events) and events, text
     else:
         assert [e.cameo for e in events] == [code], text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A roadside bomb near the city of Kandahar killed four Canadian soldiers.", ("AFGUAF", "CANMIL", "190")),
+        ("Two Pakistani policemen were killed in a car bomb explosion in Peshawar.", ("PAKUAF", "PAKCOP", "190")),
+    ],
+)
+def test_an_unclaimed_bomb_is_an_unidentified_armed_actor_where_it_went_off(extract, text, expected):
+    assert _dyads(_events(extract, text)) == {expected}
+
+
+def test_an_unclaimed_bomb_with_no_place_or_no_victim_names_no_attacker(extract):
+    assert _events(extract, "A bomb killed five people.") == []
+    assert all(e.source is None for e in _events(extract, "Three Kenyan soldiers were killed by a roadside bomb."))
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        ("Kenya is investigating alleged abuses by Somali militias.", "SOMUAF"),
+        ("The European Union condemned the killing of civilians by the Myanmar army.", "MMRMIL"),
+    ],
+)
+def test_what_is_investigated_or_blamed_is_aimed_at_the_act_author(extract, text, target):
+    events = [e for e in _events(extract, text) if e.cameo_root in ("09", "11")]
+    assert [e.target.code for e in events] == [target], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Armenia and Azerbaijan failed to reach an agreement on the border.",
+        "The Indian army has refrained from attacking Pakistani posts.",
+    ],
+)
+def test_an_act_that_failed_or_was_held_back_is_negated(extract, text):
+    events = _events(extract, text)
+    assert events and all(e.modality == "negated" for e in events), text
+
+
+def test_a_labour_strike_is_no_military_strike(extract):
+    (e,) = _events(extract, "Teachers' unions in Kenya called a nationwide strike over pay.")
+    assert e.cameo == "143"

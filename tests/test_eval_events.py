@@ -184,14 +184,17 @@ def test_petrarch_conversion():
     trailing = _event(_actor("ISIL", 0, "isis", None, "IMG", "IMGMUSISI", "organization"), _actor("Iraq", 14, "IRQ", "IRQ", None, "IRQ", "country"),
                       "190", ("attacked", 5), "reported", _actor("the US", 20, "USA", "USA", None, "USA", "country"))
     assert ev.our_events(type("A", (), {"events": [trailing]})(), "petrarch")[0].code == "190"
-    # a plan becomes a statement of intent, a negated cooperative act a rejection
+    # against PLOVER gold a plan becomes a statement of intent; a negated cooperative act a rejection
     usa = _actor("The United States", 0, "USA", "USA", None, "USA", "country")
     isr = _actor("Israel", 37, "ISR", "ISR", None, "ISR", "country")
     plan = _event(usa, isr, "070", ("supply", 23), "intended")
     refusal = _event(usa, isr, "061", ("provide", 23), "negated")
     hypothetical = _event(usa, isr, "070", ("supply", 23), "hypothetical")
-    got = ev.our_events(type("A", (), {"events": [plan, refusal, hypothetical]})(), "petrarch")
+    got = ev.our_events(type("A", (), {"events": [plan, refusal, hypothetical]})(), "petrarch", "plover")
     assert [p.code for p in got] == ["033", "121", "070"]
+    # against CAMEO gold a plan keeps the act's code, as PETRARCH2 codes "will supply arms" (072)
+    got = ev.our_events(type("A", (), {"events": [plan, refusal, hypothetical]})(), "petrarch", "cameo")
+    assert [p.code for p in got] == ["070", "121", "070"]
     # "Ten soldiers were killed": no source, so PETRARCH codes nothing; ours keeps it
     victims = _actor("Ten soldiers", 0, "---MIL", None, "MIL", "---MIL", "agent")
     sourceless = _event(None, victims, "190", ("killed", 18), "asserted")

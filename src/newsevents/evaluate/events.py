@@ -38,9 +38,13 @@ and source ("X said/claimed that ..."), becomes the speaker's speech act in plac
 responsibility) toward the event's target when the speaker is the event's own source, else 112 (accuse)
 toward the event's source; a claim with no source is left as it is; a claim attributed after the event
 ("..., X said") is left as it is, as PETRARCH codes it; (2) a negated cooperative event (roots 03-08)
-becomes a rejection: 03->120, 04->125, 05->120, 06->121, 07->122, 08->124; (3) an intended event (a plan,
-"will", "wants to") becomes CAMEO's statement of intent: cooperative roots 04->036, 05->032, 06->031,
-07->033, 08->035, and force as a threat: 15, 18, 19, 20->138, 16->131, 17->130; (4) an event with no source
+becomes a rejection: 03->120, 04->125, 05->120, 06->121, 07->122, 08->124; (3) against PLOVER gold, an intended event (a
+plan, "will", "wants to") becomes CAMEO's statement of intent: cooperative roots 04->036, 05->032,
+06->031, 07->033, 08->035, and force as a threat: 15, 18, 19, 20->138, 16->131, 17->130 (PLOVER's gold
+codes "Israel will evacuate the settlements" as AGREE); against CAMEO gold it keeps the act's code, as
+PETRARCH2 mostly does: of the 14 PETR2 records that tell a plan, 9 code the act ("will supply arms" 072,
+"is scheduled to attend a summit" 042, "pledged to expel" 174) and 5 the intent ("is seeking to deepen a
+partnership" 031); (4) an event with no source
 actor ("ten soldiers were killed") is dropped: PETRARCH codes none, and neither shared set has one (1 of 443
 gold events). Converted events are asserted and keep their actors; several claims that convert to the same
 event count once. Nothing else changes: hypothetical events, denials and other roots keep our coding.
@@ -484,8 +488,9 @@ def _pipeline():
     return _PIPELINE
 
 
-def our_events(article, convention: str) -> list[PredEvent]:
-    """Our events as PredEvents, in our convention or converted to PETRARCH's (see the module docstring)."""
+def our_events(article, convention: str, scheme: str = "cameo") -> list[PredEvent]:
+    """Our events as PredEvents, in our convention or converted to PETRARCH's (see the module docstring);
+    `scheme` is the gold's ("cameo" or "plover"): only PLOVER gold codes a plan as a statement of intent."""
     events = getattr(article, "events", None) or []
     out: list[PredEvent] = []
     seen: set[tuple] = set()
@@ -493,7 +498,7 @@ def our_events(article, convention: str) -> list[PredEvent]:
         if convention == "petrarch":
             if e.source is None:
                 continue  # PETRARCH codes no event whose source it cannot find
-            converted = _to_petrarch(e)
+            converted = _to_petrarch(e, intent_as_statement=scheme == "plover")
             if converted is not None:
                 key = (converted.source and converted.source.code, converted.target and converted.target.code, converted.code, e.sentence_start)
                 if key not in seen:
@@ -505,7 +510,7 @@ def our_events(article, convention: str) -> list[PredEvent]:
     return out
 
 
-def _to_petrarch(e) -> PredEvent | None:
+def _to_petrarch(e, intent_as_statement: bool = True) -> PredEvent | None:
     """The PETRARCH-convention event that replaces one of ours, or None to keep ours as it is."""
     if e.modality == "negated" and e.cameo_root in NEGATION_CODES:
         code = NEGATION_CODES[e.cameo_root]
@@ -514,7 +519,7 @@ def _to_petrarch(e) -> PredEvent | None:
     claim = _claim_to_petrarch(e)
     if claim is not None:
         return claim
-    if e.modality == "intended" and e.cameo_root in INTENT_CODES:
+    if intent_as_statement and e.modality == "intended" and e.cameo_root in INTENT_CODES:
         code = INTENT_CODES[e.cameo_root]
         return PredEvent(our_actor(e.source), our_actor(e.target), code, plover_of(code), "asserted", None, e.sentence,
                          f"intent of {e.cameo}")
@@ -743,7 +748,7 @@ def score_file(path: Path, args: argparse.Namespace, pipeline=None) -> dict:
         elif not unit.article and _norm(article.text) != _norm(unit.text):
             changed += 1
         for convention, tally in tallies.items():
-            tally.add(unit, our_events(article, convention), show)
+            tally.add(unit, our_events(article, convention, scheme), show)
         actors += actor_scores(unit, article)
     setting = getattr(args, "petrarch_conventions", "auto") or "auto"
     petrarch_gold = fmt in ("petrarch", "plover")

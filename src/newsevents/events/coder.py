@@ -257,6 +257,7 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
 # an investigation, a demand, criticism, a rejection or a sanction someone it is about. Expressing regret,
 # laying a wreath, promising reforms, resigning, protesting or fighting can be told without one.
 _TARGETED_ROOTS = {"04", "05", "06", "07", "09", "10", "11", "12", "16"}
+_AUTHOR_ROOTS = {"09", "11"}  # investigating and blaming an act are aimed at whoever did it
 
 
 def _predicate_adjective(token: Token, lexicon: Lexicon) -> bool:
@@ -447,6 +448,12 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
     groups: list[list[Token]] = [_datives(verb)]
     if dobj is not None and pattern.target == "dobj" and pattern.object is None and pattern.code[:2] != "15":
         groups.append([dobj])  # (what a force posture moves is its own forces, not its target)
+    if dobj is not None and pattern.code[:2] in _AUTHOR_ROOTS:
+        # "investigated alleged crimes by Croatian extremists", "condemned the killing of civilians by the
+        # militia": what is looked into or blamed is the act's author; in the active voice a "by" on the verb
+        # is the object's, attached one level up by the parser
+        passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in verb.children)
+        groups.append(_prep_objects(dobj, ("by",)) + ([] if passive else _prep_objects(verb, ("by",))))
     if dobj is not None:
         # "expressed support for Kyiv", "imposed sanctions on Russia", "the release of prisoners"; what is
         # asked for is asked from someone ("demanded autonomy from Serbian authorities")
@@ -565,6 +572,10 @@ def _inherited_subject(verb: Token) -> list[Token]:
             if told and verb.lemma_.lower() in _CREDIT_BLAME:
                 return told
             break
+        elif current.dep_ == "pcomp" and current.head.dep_ == "prep" and current.head.lower_ == "from" and current.tag_ == "VBG":
+            # "refrained from striking": the one who held back; "prevented Israel from striking": the one stopped
+            verb = current.head.head
+            return [c for c in verb.children if c.dep_ in ("dobj", "obj")] or [c for c in verb.children if c.dep_ in _SUBJ]
         elif current.dep_ == "relcl":
             return [current.head]
         elif current.dep_ == "acl":
@@ -677,6 +688,8 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         home = next((mention_country(_situate(s, trigger, None, None, index, as_target=False, code=code)) for s in sources), None)
         if home is not None:
             targets = [index.government_of(home, trigger)]
+    if not sources and targets and code[:2] in ("18", "19", "20"):
+        sources = _unidentified_attacker(trigger, source_heads, index, lexicon)
     if not sources and not targets:
         return []
     # "American and British warplanes and warships": the bare "warships" belong to the named ones
@@ -775,6 +788,29 @@ def _domestic_state(source, target, index: MentionIndex):
     if target.sector in (None, "GOV", "MIL") and target.form != "place":
         return source  # a state acting on a state: could be any other
     return index.composite(target.entry.id, source)
+
+
+def _unidentified_attacker(trigger: Token, source_heads: list[Token], index: MentionIndex, lexicon: Lexicon) -> list[ActorMention]:
+    """"A roadside bomb killed two soldiers near Samarra", "was killed in a car bomb explosion in Beirut": nobody
+    is named, yet someone set the bomb: an unidentified armed actor (UAF) of the country where it went off,
+    as event datasets code unclaimed attacks. Nothing when the text names no place."""
+    weapons = [h for h in source_heads if _is_weapon(h, lexicon)]
+    if not weapons and any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in trigger.children):
+        weapons = [o for o in _prep_objects(trigger, ("in", "by")) if _is_weapon(o, lexicon)]
+    if not weapons:
+        return []
+    place = _event_place(trigger, index) or index.place_in(weapons[0])
+    country = load_kb().country(place.entry.id) if place is not None and place.entry is not None else None
+    if country is None:
+        return []
+    w = weapons[0]
+    return [ActorMention(w.idx, w.idx + len(w), w.i, w.i + 1, country, "composite", "UAF", w.text)]
+
+
+def _is_weapon(token: Token, lexicon: Lexicon) -> bool:
+    words = lexicon.unattributed_weapons
+    lemma = token.lemma_.lower()
+    return lemma in words or any(f"{c.lemma_.lower()} {lemma}" in words for c in token.children if c.dep_ in ("compound", "amod"))
 
 
 def _event_place(trigger: Token, index: MentionIndex) -> ActorMention | None:

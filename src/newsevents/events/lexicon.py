@@ -43,6 +43,7 @@ class Lexicon:
     participation_verbs: frozenset[str] = frozenset()
     symmetric: frozenset[str] = frozenset()
     aerial_agents: frozenset[str] = frozenset()
+    unattributed_weapons: frozenset[str] = frozenset()
     # family ("02", "03", "10", "12", "13") -> code prefix of the act the complement tells -> refined code
     complement_codes: dict[str, dict[str, str]] | None = None
 
@@ -104,6 +105,7 @@ def load_lexicon() -> Lexicon:
         participation_verbs=frozenset(raw.get("participation_verbs") or ()),
         symmetric=frozenset(raw.get("symmetric") or ()),
         aerial_agents=frozenset(raw.get("aerial_agents") or ()),
+        unattributed_weapons=frozenset(raw.get("unattributed_weapons") or ()),
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
     )
 

@@ -20,6 +20,9 @@ _HYPOTHETICAL_MODALS = {"could", "might", "may", "would", "should", "can", "must
 _FUTURE_MODALS = {"will", "shall", "'ll", "wo"}
 _CONDITIONAL_MARKS = {"if", "unless", "whether", "lest"}
 _NEGATIONS = {"not", "n't", "never", "no", "without"}
+# verbs whose complement did not happen ("failed to reach agreement", "refrained from striking",
+# "prevented the army from entering")
+_NEGATING_VERBS = {"fail", "refrain", "abstain", "neglect", "omit", "prevent"}
 # prepositions that introduce what is taken for granted around an act, not what the act's clause asserts
 _CIRCUMSTANCE_PREPS = {"despite", "after", "following", "amid", "since", "before", "over", "because", "during"}
 _CHAIN_DEPS = {"xcomp", "conj", "ccomp", "advcl", "relcl", "acl", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass", "attr", "parataxis", "oprd"}
@@ -71,6 +74,8 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
     attributed = attributed or _according_to(trigger, index)
     reported = reported or attributed is not None
 
+    if any(tok.lemma_.lower() in _NEGATING_VERBS and tok.pos_ == "VERB" for tok in clause[1:]):
+        return "negated", attributed
     for tok in clause:
         for child in tok.children:
             if child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no" and tok.i == trigger.i):
