@@ -26,7 +26,7 @@ from newsevents.actors.kb import load_kb
 from newsevents.actors.resolve import ActorMention, by_token_index, mention_country
 from newsevents.events.clauses import filter_clauses, issued_document
 from newsevents.events.complements import has_to, infinitive_clauses, merge_complements
-from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, NounTrigger, VerbPattern
+from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, NounTrigger, VerbPattern, load_lexicon
 from newsevents.events.modality import modality_of
 from newsevents.nlp.model import text_of
 
@@ -288,19 +288,10 @@ def _drop_incomplete(events: list[EventCandidate], lexicon: Lexicon) -> list[Eve
     return out
 
 
-# nouns that measure or package what is given ("tons of food aid", "$50,000 worth of goods")
-_MEASURES = {"dollar", "euro", "pound", "ton", "tonne", "worth", "million", "billion", "package", "shipment", "batch",
-             "consignment", "amount", "lot", "kg", "kilogram", "round", "series", "wave", "number", "dozen", "hundred",
-             "thousand", "load", "convoy", "tranche", "sum", "supply", "delivery", "return", "entry", "deployment",
-             "arrival", "presence", "dispatch",
-             # a part stands for its whole: "suspended part of a military aid program" suspends aid
-             "part", "portion", "half", "bulk", "rest", "remainder", "majority", "fraction", "most", "some", "much"}
-
-
 def content_noun(noun: Token) -> Token:
     """What a measure or a light noun is of: "tons of aid" -> aid, "the return of inspectors" -> inspectors,
     "an aid shipment" -> aid."""
-    if noun.lemma_.lower() not in _MEASURES:
+    if noun.lemma_.lower() not in load_lexicon().measure_nouns:
         return noun
     for prep in noun.children:
         if prep.dep_ == "prep" and prep.lower_ in ("of", "in"):

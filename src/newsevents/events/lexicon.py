@@ -44,6 +44,7 @@ class Lexicon:
     symmetric: frozenset[str] = frozenset()
     aerial_agents: frozenset[str] = frozenset()
     unattributed_weapons: frozenset[str] = frozenset()
+    measure_nouns: frozenset[str] = frozenset()
     # family ("02", "03", "10", "12", "13") -> code prefix of the act the complement tells -> refined code
     complement_codes: dict[str, dict[str, str]] | None = None
 
@@ -106,6 +107,7 @@ def load_lexicon() -> Lexicon:
         symmetric=frozenset(raw.get("symmetric") or ()),
         aerial_agents=frozenset(raw.get("aerial_agents") or ()),
         unattributed_weapons=frozenset(raw.get("unattributed_weapons") or ()),
+        measure_nouns=frozenset(raw.get("measure_nouns") or ()),
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
     )
 
