@@ -388,3 +388,12 @@ def test_an_act_that_failed_or_was_held_back_is_negated(extract, text):
 def test_a_labour_strike_is_no_military_strike(extract):
     (e,) = _events(extract, "Teachers' unions in Kenya called a nationwide strike over pay.")
     assert e.cameo == "143"
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [("Germany offered military support to Lithuania.", "0332"), ("Japan offered humanitarian aid to Turkey.", "0333")],
+)
+def test_a_two_word_name_of_the_offered_act_refines_the_offer(extract, text, code):
+    (e,) = _events(extract, text)
+    assert e.cameo == code

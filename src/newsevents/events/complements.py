@@ -213,11 +213,11 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
         if fam == "13" and e.target is None:
             e.target = _condition_subject(e, index)
         if not acts:
-            if e.code in _GENERIC:
-                # "called for a ceasefire", "its call for the release of hostages": the act named by a noun
-                named = _named_act(e, lexicon)
-                if named is not None:
-                    e.code = (lexicon.refine(fam, named) if fam != "13" or named[:2] in _HOSTILE else None) or e.code
+            # "called for a ceasefire", "its call for the release of hostages": the act named by a noun; a
+            # two-word name is more specific than the verb's own pattern ("offered military support": 0332)
+            named, specific = _named_act(e, lexicon)
+            if named is not None and (e.code in _GENERIC or specific):
+                e.code = (lexicon.refine(fam, named) if fam != "13" or named[:2] in _HOSTILE else None) or e.code
             new_group.append(e)
             continue
         contents = {id(c): _content(lexicon, c.code) for c in acts}
@@ -345,8 +345,9 @@ def _author_of_object(e: "EventCandidate", lexicon: Lexicon, index: "MentionInde
     return None
 
 
-def _named_act(e: "EventCandidate", lexicon: Lexicon) -> str | None:
-    """The code of a trigger noun an appeal, demand, offer or refusal is for ("called for a ceasefire")."""
+def _named_act(e: "EventCandidate", lexicon: Lexicon) -> tuple[str | None, bool]:
+    """The code of a trigger noun an appeal, demand, offer or refusal is for ("called for a ceasefire"), and
+    whether a two-word name gave it ("military aid")."""
     from newsevents.events.coder import noun_trigger
 
     holders = [e.trigger] + ([e.noun] if e.noun is not None else [])
@@ -359,8 +360,8 @@ def _named_act(e: "EventCandidate", lexicon: Lexicon) -> str | None:
                         continue
                     found = noun_trigger(n, lexicon)  # "called for military aid": the compound first
                     if found is not None and family(found.code) is None:
-                        return found.code
-    return None
+                        return found.code, found is not lexicon.nouns.get(n.lemma_.lower())
+    return None, False
 
 
 def _refine_by_speech_act(lexicon: Lexicon, fam: str, noun_code: str) -> str | None:
