@@ -397,3 +397,17 @@ def test_a_labour_strike_is_no_military_strike(extract):
 def test_a_two_word_name_of_the_offered_act_refines_the_offer(extract, text, code):
     (e,) = _events(extract, text)
     assert e.cameo == code
+
+
+def test_the_two_leaders_are_the_two_named_together_before(extract):
+    text = ("Indian Prime Minister Narendra Modi met Chinese President Xi Jinping in Kazan on Wednesday.\n\n"
+            "The two leaders signed a joint declaration on border patrols.\n\n"
+            "Russia praised the courage of both leaders.")
+    events = _events(extract, text, published="2024-10-23")
+    assert {(e.source.code, e.target.code, e.cameo) for e in events if e.cameo in ("057", "051")} == {
+        ("INDGOV", "CHNGOV", "057"), ("CHNGOV", "INDGOV", "057"), ("RUS", "INDGOV", "051"), ("RUS", "CHNGOV", "051")}
+
+
+def test_the_doer_is_not_one_of_both_countries(extract):
+    events = _events(extract, "Armenia and Azerbaijan blamed each other for the shelling. Russia criticised both countries.")
+    assert {(e.source.code, e.target.code) for e in events if e.cameo_root == "11"} == {("RUS", "ARM"), ("RUS", "AZE")}

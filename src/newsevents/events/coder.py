@@ -39,6 +39,11 @@ _PLURAL = {"they", "them", "their"}
 _GROUP_NOUNS = {"group": "organization", "organization": "organization", "organisation": "organization", "movement": "organization",
                 "militia": "organization", "bloc": "organization", "alliance": "organization", "country": "country",
                 "kingdom": "country", "republic": "country"}
+# "the two leaders", "both countries": nouns that take back two actors of this kind named together before
+# ("both sides" is left alone: in a war story it means the belligerents, whoever was named last)
+_PAIR_NOUNS = {"leader": "person", "president": "person", "minister": "person", "premier": "person", "head": "person",
+               "country": "state", "nation": "state", "government": "state", "neighbour": "state", "neighbor": "state",
+               "state": "state", "capital": "state"}
 _MAX_PAIRS = 4
 _TIME_ENTS = {"DATE", "TIME"}
 _FALLBACK_PREPS = (*DEFAULT_TARGET_PREPS, "from")
@@ -194,6 +199,37 @@ class MentionIndex:
                 return found  # "Obama and Putin said they would ...": "they" are the speakers
         return None
 
+    def pair(self, token: Token) -> list[ActorMention]:
+        """"The two leaders signed...", "praised both countries": the two different actors of the noun's kind
+        named together in the nearest sentence before it that names two (in its paragraph or the five before);
+        empty when the phrase is no such pair."""
+        lemma = token.lemma_.lower()
+        if lemma not in _PAIR_NOUNS or token.tag_ not in ("NNS", "NNPS"):
+            return []
+        if not any((c.lower_ == "two" and c.dep_ == "nummod") or (c.lower_ == "both" and c.dep_ in ("det", "predet", "preconj"))
+                   for c in token.children):
+            return []
+        kind = _PAIR_NOUNS[lemma]
+        # not the doer of the act the pair undergoes ("Russia urged both countries": not Russia)
+        verb = governing_verb(token)
+        doers = {t.i for c in verb.children if c.dep_ in _SUBJ and token not in c.subtree for t in c.subtree}
+        text = text_of(token.doc)
+        start = token.idx
+        for _ in range(6):  # this paragraph and the five before it (news paragraphs are a sentence or two)
+            start = text.rfind("\n\n", 0, max(start, 0))
+        by_sentence: dict[int, list[ActorMention]] = {}
+        for m in self.mentions:
+            if start <= m.start < token.idx and m.coded and m.tok_start not in doers and (
+                    (kind == "person" and m.entry.kind == "person") or (kind == "state" and m.entry.kind == "country")):
+                by_sentence.setdefault(token.doc[m.tok_start].sent.start, []).append(m)
+        for sent_start in sorted(by_sentence, reverse=True):
+            found: dict = {}
+            for m in by_sentence[sent_start]:
+                found.setdefault(mention_country(m) or m.entry.id, m)
+            if len(found) >= 2:
+                return list(found.values())[:2]
+        return []
+
     def place_in(self, token: Token) -> ActorMention | None:
         for tok in _phrase(token):
             if tok.i in self.places:
@@ -327,7 +363,10 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
 
     code, trigger_end, carried = None, verb.i + 1, None
     target_groups: list[list[Token]] = []
-    if lemma in lexicon.light_verbs and dobj is not None:
+    # a verb pattern naming its object outranks the object's own code ("signed a declaration" is an agreement)
+    named_object = dobj is not None and any(p.object is not None for p in lexicon.verbs.get(lemma, ())) and (
+        (pattern := _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ()))) is not None and pattern.object is not None)
+    if lemma in lexicon.light_verbs and dobj is not None and not named_object:
         content = content_noun(dobj)  # "provided 70 million dollars of aid": the aid
         noun = noun_trigger(content, lexicon)
         if noun is not None:
@@ -820,6 +859,11 @@ def _event_place(trigger: Token, index: MentionIndex) -> ActorMention | None:
 def _resolve_all(heads: list[Token], index: MentionIndex, allow_place: bool = False) -> list[ActorMention]:
     out: list[ActorMention] = []
     for head in heads:
+        # "the two leaders", "the courage of both leaders"
+        pair = index.pair(head) or next((found for g in _prep_objects(head, ("of",)) if (found := index.pair(g))), [])
+        if pair:
+            out += [m for m in pair if m not in out]
+            continue
         mention = index.for_argument(head, allow_place)
         if mention is not None and mention not in out:
             out.append(mention)
