@@ -411,3 +411,8 @@ def test_the_two_leaders_are_the_two_named_together_before(extract):
 def test_the_doer_is_not_one_of_both_countries(extract):
     events = _events(extract, "Armenia and Azerbaijan blamed each other for the shelling. Russia criticised both countries.")
     assert {(e.source.code, e.target.code) for e in events if e.cameo_root == "11"} == {("RUS", "ARM"), ("RUS", "AZE")}
+
+
+def test_what_is_asked_for_is_asked_from_someone(extract):
+    (e,) = _events(extract, "Ukraine asked for military aid from Germany.")
+    assert (e.source.code, e.target.code, e.cameo) == ("UKR", "DEU", "0232")

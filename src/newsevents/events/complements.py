@@ -408,14 +408,16 @@ def _merge_order(e, inner, index) -> list:
 
 def _addressee(e: "EventCandidate", index: "MentionIndex"):
     """Whom a demand or appeal is made of when it names no object: the subject of the demanded clause
-    ("demanded that Hamas renounce violence")."""
+    ("demanded that Hamas renounce violence"), or whom what is asked for is asked from."""
     from newsevents.events.coder import _situate
 
-    for c in e.trigger.children:
-        if c.dep_ == "ccomp":
-            for s in c.children:
-                if s.dep_ in ("nsubj", "nsubjpass"):
-                    found = index.for_argument(s)
-                    if found is not None and not _same(found, e.source):
-                        return _situate(found, e.trigger, e.source, e.attributed_to, index, as_target=True, code=e.code)
+    candidates = [s for c in e.trigger.children if c.dep_ == "ccomp" for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
+    # "asked for military aid from Germany", "sought support from Turkey": whom it is asked from
+    asked = [c for c in e.trigger.children if c.dep_ in ("dobj", "obj")]
+    asked += [g for c in e.trigger.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
+    candidates += [g for a in asked for p in a.children if p.dep_ == "prep" and p.lower_ == "from" for g in p.children if g.dep_ == "pobj"]
+    for s in candidates:
+        found = index.for_argument(s)
+        if found is not None and not _same(found, e.source):
+            return _situate(found, e.trigger, e.source, e.attributed_to, index, as_target=True, code=e.code)
     return None
