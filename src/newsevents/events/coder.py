@@ -439,8 +439,10 @@ def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patte
         if p.prep and p.prep not in preps:
             continue
         # the word as written too: "the wounded" is lemmatised as the verb "wound"
+        # (and what is coordinated with it: "provided photographs and other military intelligence")
         if p.object is not None and (dobj is None or not ({dobj.lemma_.lower(), dobj.lower_, content_noun(dobj).lemma_.lower()}
-                                                          | {a.lemma_.lower() for a in dobj.children if a.dep_ == "appos"}) & p.object):
+                                                          | {a.lemma_.lower() for a in dobj.children if a.dep_ == "appos"}
+                                                          | {c.lemma_.lower() for c in dobj.conjuncts}) & p.object):
             continue
         if p.xcomp is not None and not any(c.lemma_.lower() in p.xcomp for c in infinitive_clauses(verb)):
             continue
@@ -493,7 +495,11 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         groups.append(_prep_objects(dobj, preps))
     groups.append(_prep_objects(verb, _FALLBACK_PREPS))
     if dobj is not None and (pattern.object is not None or pattern.xcomp is not None):
-        groups.append([dobj])  # "summoned the US ambassador", "expelled Russian diplomats"
+        if pattern.code[:2] in ("19", "20"):
+            # what is fired is no target, but what it is fired at may hang on it ("launched missiles and drones at X")
+            groups.append([g for d in (dobj, *dobj.conjuncts) for g in _prep_objects(d, DEFAULT_TARGET_PREPS)])
+        else:
+            groups.append([dobj])  # "summoned the US ambassador", "expelled Russian diplomats"
     # "threatened to bury the YPG", "is due to travel to Erbil": the target of the dependent verb
     for xcomp in (c for c in verb.children if c.dep_ == "xcomp"):
         groups.append([c for c in xcomp.children if c.dep_ in ("dobj", "obj")] + _prep_objects(xcomp, DEFAULT_TARGET_PREPS))
