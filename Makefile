@@ -31,7 +31,7 @@ demo: $(STAMP)
 	$(BIN)/newsevents ingest samples/articles --db $(OUT)/demo.duckdb --jsonl $(OUT)/demo.jsonl
 
 test: $(STAMP) $(RAY_STAMP) browser
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # The dashboard's browser test drives Debian's Chromium; install it when missing (we run as root).
 # NEWSEVENTS_SKIP_BROWSER=1 skips both the install and that test.

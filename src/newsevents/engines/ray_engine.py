@@ -253,6 +253,23 @@ class _Preparer(threading.Thread):
             self.feeder.fail.remote(f"{type(exc).__name__}: {exc}")
 
 
+def _kill_and_wait(actor, timeout: float = 10.0) -> None:
+    """Kill an actor and wait (a bounded while) until Ray reports it dead: `ray.kill` only asks, and a
+    session shut down while kills are still on their way has seen Ray's driver exit with status 1."""
+    import time
+
+    import ray
+
+    ray.kill(actor)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:  # a call still answered comes before the kill took effect
+            ray.get(actor.__ray_ready__.remote(), timeout=max(deadline - time.monotonic(), 0.01))
+        except Exception:  # RayActorError: it is dead (or the wait timed out: we go on anyway)
+            return
+        time.sleep(0.05)
+
+
 SHARD_ROWS = 1024  # records per Parquet shard the parent writes
 
 
@@ -349,7 +366,7 @@ def process_ray(
                     raise
                 finally:
                     preparer.join()
-                    ray.kill(feeder)
+                    _kill_and_wait(feeder)
                 del dataset
                 stats.segments += 1
                 stats.rows += count
