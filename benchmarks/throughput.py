@@ -4,7 +4,8 @@
 
 The corpus defaults to ../shared/corpus/seeds (else the bundled sample), repeated to the article count.
 Each article gets a unique suffix line so no stage can reuse work between copies. Prints articles/s and
-words/s for both, and their ratio (target: >= 0.8, i.e. everything beyond the parse costs at most a quarter).
+words/s for both, and their ratio (target: >= 0.8, i.e. everything beyond the parse costs at most a quarter);
+then, on a sample of parsed articles, the actor and event stages alone against the parse (target: < 20%).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--corpus", default=None)
     parser.add_argument("--rounds", type=int, default=2, help="timed rounds of each; the best is reported")
+    parser.add_argument("--stage-sample", type=int, default=150, help="parsed articles the stage costs are measured on")
     args = parser.parse_args()
 
     from newsevents.ingest.clean import clean_document
@@ -74,6 +76,32 @@ def main() -> None:
     print(f"bare nlp.pipe : {n / bare:8.1f} articles/s {words / bare:10,.0f} words/s  ({bare:.2f} s)")
     print(f"extract       : {n / full:8.1f} articles/s {words / full:10,.0f} words/s  ({full:.2f} s, {n_events} events)")
     print(f"ratio extract/bare: {bare / full:.3f}  (target >= 0.8)")
+    parse_ms, stages_ms, annotate_ms = stage_costs(pipeline, clean_texts[: args.stage_sample])
+    print(f"parse {parse_ms:.1f} ms/article; actors + events {stages_ms:.1f} ms = {100 * stages_ms / parse_ms:.1f}% of the parse "
+          f"(target < 20%); all of annotate (with places and dates) {annotate_ms:.1f} ms = {100 * annotate_ms / parse_ms:.1f}%")
+
+
+def stage_costs(pipeline, texts: list[str]) -> tuple[float, float, float]:
+    """Milliseconds per article of the parse, of actor resolution plus event coding, and of `annotate`."""
+    from newsevents.actors.resolve import find_actors
+    from newsevents.events.coder import MentionIndex, code_sentence_events
+    from newsevents.model import Article
+
+    start = time.perf_counter()
+    docs = list(pipeline.nlp.pipe(texts, batch_size=32))
+    parse = time.perf_counter() - start
+    start = time.perf_counter()
+    for doc in docs:
+        index = MentionIndex(find_actors(doc, pipeline.actor_layers))
+        for sent in doc.sents:
+            code_sentence_events(sent, index, pipeline.lexicon)
+    stages = time.perf_counter() - start
+    start = time.perf_counter()
+    for i, (text, doc) in enumerate(zip(texts, docs)):
+        pipeline.annotate(Article(id=str(i), text=text, published="2020-01-01"), doc)
+    annotate = time.perf_counter() - start
+    n = max(len(texts), 1)
+    return 1000 * parse / n, 1000 * stages / n, 1000 * annotate / n
 
 
 if __name__ == "__main__":
