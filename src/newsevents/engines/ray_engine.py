@@ -36,6 +36,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -256,8 +257,6 @@ class _Preparer(threading.Thread):
 def _kill_and_wait(actor, timeout: float = 10.0) -> None:
     """Kill an actor and wait (a bounded while) until Ray reports it dead: `ray.kill` only asks, and a
     session shut down while kills are still on their way has seen Ray's driver exit with status 1."""
-    import time
-
     import ray
 
     ray.kill(actor)

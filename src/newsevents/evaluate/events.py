@@ -38,16 +38,15 @@ and source ("X said/claimed that ..."), becomes the speaker's speech act in plac
 responsibility) toward the event's target when the speaker is the event's own source, else 112 (accuse)
 toward the event's source; a claim with no source is left as it is; a claim attributed after the event
 ("..., X said") is left as it is, as PETRARCH codes it; (2) a negated cooperative event (roots 03-08)
-becomes a rejection: 03->120, 04->125, 05->120, 06->121, 07->122, 08->124; (3) against PLOVER gold, an intended event (a
-plan, "will", "wants to") becomes CAMEO's statement of intent: cooperative roots 04->036, 05->032,
-06->031, 07->033, 08->035, and force as a threat: 15, 18, 19, 20->138, 16->131, 17->130 (PLOVER's gold
-codes "Israel will evacuate the settlements" as AGREE); against CAMEO gold it keeps the act's code, as
-PETRARCH2 mostly does: of the 14 PETR2 records that tell a plan, 9 code the act ("will supply arms" 072,
-"is scheduled to attend a summit" 042, "pledged to expel" 174) and 5 the intent ("is seeking to deepen a
-partnership" 031); (4) an event with no source
-actor ("ten soldiers were killed") is dropped: PETRARCH codes none, and neither shared set has one (1 of 443
-gold events). Converted events are asserted and keep their actors; several claims that convert to the same
-event count once. Nothing else changes: hypothetical events, denials and other roots keep our coding.
+becomes a rejection: 03->120, 04->125, 05->120, 06->121, 07->122, 08->124; (3) against PLOVER gold, an
+intended event (a plan, "will", "wants to") becomes CAMEO's statement of intent: cooperative roots
+04->036, 05->032, 06->031, 07->033, 08->035, and force as a threat: 15, 18, 19, 20->138, 16->131,
+17->130 (PLOVER's gold codes "Israel will evacuate the settlements" as AGREE); against CAMEO gold it keeps
+the act's code, as PETRARCH2 mostly does: of the 14 PETR2 records that tell a plan, 9 code the act ("will
+supply arms" 072, "is scheduled to attend a summit" 042, "pledged to expel" 174) and 5 the intent ("is
+seeking to deepen a partnership" 031); (4) an event with no source actor ("ten soldiers were killed") is
+dropped: PETRARCH codes none, and the shared sets have 1 in 443 gold events. Converted events are
+asserted and keep their actors; several claims that convert to the same event count once. Nothing else changes: hypothetical events, denials and other roots keep our coding.
 
 PLOVER gold lists the actors of a reciprocal verb ("X and Y agreed") as X->none and Y->none; in those
 records (flagged "reciprocal" in `note`) a gold event with no target also accepts the other listed actors

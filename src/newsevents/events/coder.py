@@ -364,9 +364,8 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     code, trigger_end, carried = None, verb.i + 1, None
     target_groups: list[list[Token]] = []
     # a verb pattern naming its object outranks the object's own code ("signed a declaration" is an agreement)
-    named_object = dobj is not None and any(p.object is not None for p in lexicon.verbs.get(lemma, ())) and (
-        (pattern := _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ()))) is not None and pattern.object is not None)
-    if lemma in lexicon.light_verbs and dobj is not None and not named_object:
+    own = _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ())) if dobj is not None else None
+    if lemma in lexicon.light_verbs and dobj is not None and (own is None or own.object is None):
         content = content_noun(dobj)  # "provided 70 million dollars of aid": the aid
         noun = noun_trigger(content, lexicon)
         if noun is not None:
