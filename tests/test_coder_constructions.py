@@ -416,3 +416,14 @@ def test_the_doer_is_not_one_of_both_countries(extract):
 def test_what_is_asked_for_is_asked_from_someone(extract):
     (e,) = _events(extract, "Ukraine asked for military aid from Germany.")
     assert (e.source.code, e.target.code, e.cameo) == ("UKR", "DEU", "0232")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Qatar launched a mediation effort between Ethiopia and Eritrea.", {("QAT", "ETH", "045"), ("QAT", "ERI", "045")}),
+        ("Serbia and Kosovo reached a consensus on licence plates.", {("SRB", "XKX", "057"), ("XKX", "SRB", "057")}),
+    ],
+)
+def test_a_framing_noun_takes_the_act_it_frames(extract, text, expected):
+    assert _dyads(_events(extract, text)) == expected
