@@ -427,3 +427,7 @@ def test_what_is_asked_for_is_asked_from_someone(extract):
 )
 def test_a_framing_noun_takes_the_act_it_frames(extract, text, expected):
     assert _dyads(_events(extract, text)) == expected
+
+
+def test_sending_investigators_is_an_investigation(extract):
+    assert _dyads(_events(extract, "The United Nations dispatched investigators to Syria.")) == {("IGOUNO", "SYR", "090")}
