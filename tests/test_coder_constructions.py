@@ -431,3 +431,7 @@ def test_a_framing_noun_takes_the_act_it_frames(extract, text, expected):
 
 def test_sending_investigators_is_an_investigation(extract):
     assert _dyads(_events(extract, "The United Nations dispatched investigators to Syria.")) == {("IGOUNO", "SYR", "090")}
+
+
+def test_a_warm_welcome_is_hosting_a_visit(extract):
+    assert _dyads(_events(extract, "France gave a warm welcome to the South African president.")) == {("FRA", "ZAFGOV", "043")}
