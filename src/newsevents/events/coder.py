@@ -364,8 +364,8 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     code, trigger_end, carried = None, verb.i + 1, None
     target_groups: list[list[Token]] = []
     # a verb pattern naming its object outranks the object's own code ("signed a declaration" is an agreement)
-    own = _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ())) if dobj is not None else None
-    if lemma in lexicon.light_verbs and dobj is not None and (own is None or own.object is None):
+    pattern = _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ()))
+    if lemma in lexicon.light_verbs and dobj is not None and (pattern is None or pattern.object is None):
         content = content_noun(dobj)  # "provided 70 million dollars of aid": the aid
         noun = noun_trigger(content, lexicon)
         if noun is not None:
@@ -384,7 +384,6 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
                 target_groups = [[dobj] if dobj is not None else [], _prep_objects(pobj, noun.target_preps)]
                 break
     if code is None:
-        pattern = _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ()))
         if pattern is None:
             return []
         code = pattern.code
