@@ -4,8 +4,8 @@ One Ray session serves the module (starting Ray takes seconds); the CLI joins it
 The module runs on one pytest-xdist worker, its tests one after another (`xdist_group` with `make test`'s
 `--dist loadgroup`), so each worker process starts Ray at most once. Ray 2.60's driver now and then exits
 with status 1 inside `ray.shutdown()` (its core worker handles a KillActor request and quick-exits), seen
-once in CI as a crashed worker and 4 times in about 100 local runs: always when Ray was shut down right
-after a consumer stopped early (actors killed mid-call), and 3 of the 4 times in a process's second or
+once in CI as a crashed worker and 5 times in about 75 local runs: always when Ray was shut down right
+after a consumer stopped early (actors killed mid-call), and 4 of the 5 times in a process's second or
 later Ray session. The engine now waits for its feeder to be gone after an early stop, and the tests end
 their session after a whole run."""
 
