@@ -398,7 +398,7 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
         target_groups = _target_groups(verb, dobj, pattern)
 
     # "a missile fired by the Houthis at Riyadh": a past participle on a noun is passive too
-    passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in children) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
+    passive = _passive_voice(verb) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
     if passive and lemma in _STATIVE and not any(c.dep_ == "agent" for c in children):
         # "Israel is opposed to French mediation": a state, not a passive
         passive = False
@@ -423,6 +423,11 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     for e in events:
         e.noun = carried
     return events
+
+
+def _passive_voice(verb: Token) -> bool:
+    """Whether the verb has a passive subject or auxiliary ("was struck", "were killed")."""
+    return any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in verb.children)
 
 
 def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patterns) -> VerbPattern | None:
@@ -482,8 +487,7 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         # "investigated alleged crimes by Croatian extremists", "condemned the killing of civilians by the
         # militia": what is looked into or blamed is the act's author; in the active voice a "by" on the verb
         # is the object's, attached one level up by the parser
-        passive = any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in verb.children)
-        groups.append(_prep_objects(dobj, ("by",)) + ([] if passive else _prep_objects(verb, ("by",))))
+        groups.append(_prep_objects(dobj, ("by",)) + ([] if _passive_voice(verb) else _prep_objects(verb, ("by",))))
     if dobj is not None:
         # "expressed support for Kyiv", "imposed sanctions on Russia", "the release of prisoners"; what is
         # asked for is asked from someone ("demanded autonomy from Serbian authorities")
@@ -829,7 +833,7 @@ def _unidentified_attacker(trigger: Token, source_heads: list[Token], index: Men
     is named, yet someone set the bomb: an unidentified armed actor (UAF) of the country where it went off,
     as event datasets code unclaimed attacks. Nothing when the text names no place."""
     weapons = [h for h in source_heads if _is_weapon(h, lexicon)]
-    if not weapons and any(c.dep_ in _PASSIVE_SUBJ or c.dep_ == "auxpass" for c in trigger.children):
+    if not weapons and _passive_voice(trigger):
         weapons = [o for o in _prep_objects(trigger, ("in", "by")) if _is_weapon(o, lexicon)]
     if not weapons:
         return []
