@@ -366,6 +366,8 @@ def test_an_unclaimed_bomb_with_no_place_or_no_victim_names_no_attacker(extract)
     [
         ("Kenya is investigating alleged abuses by Somali militias.", "SOMUAF"),
         ("The European Union condemned the killing of civilians by the Myanmar army.", "MMRMIL"),
+        ("Serbian police opened an investigation into war crimes committed by Croatian forces.", "HRVMIL"),
+        ("The United Nations denounced abuses that Ethiopian troops committed in Tigray.", "ETHMIL"),
     ],
 )
 def test_what_is_investigated_or_blamed_is_aimed_at_the_act_author(extract, text, target):

@@ -117,3 +117,13 @@ def test_a_name_before_a_place_noun_the_ner_missed(extract):
     article = extract("Syrian jets struck Aleppo airport on Monday.")
     assert [(p.text, p.country) for p in article.places] == [("Aleppo", "SYR")]
     assert [e.location.name for e in article.events if e.location] == ["Aleppo"]
+
+
+def test_a_great_city_the_ner_took_for_a_people(extract):
+    # the small model tags "Aleppo" as NORP when it is a verb's object
+    article = extract("The Assad regime shelled Aleppo.")
+    assert [(p.text, p.country) for p in article.places] == [("Aleppo", "SYR")]
+    assert [(e.cameo, e.target and e.target.country) for e in article.events] == [("194", "SYR")]
+    # a person the NER saw, or a name inside a longer one, stays what it is
+    assert extract("They met Sydney at the airport.").places == []
+    assert "Aleppo" not in _places(extract, "The Aleppo Media Center said the convoy was hit.")

@@ -514,6 +514,17 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
     return [g for g in groups if g]
 
 
+def _authors(act: Token, depth: int = 0) -> list[Token]:
+    """Who did an act that is looked into or blamed: "crimes by X", "crimes committed by X", "abuses that X
+    committed", "the killing of civilians by X" (the parser may hang the "by" on the victims)."""
+    out = _prep_objects(act, ("by",))
+    for clause in (c for c in act.children if c.dep_ in ("acl", "relcl")):
+        out += _prep_objects(clause, ("by",)) + [c for c in clause.children if c.dep_ == "nsubj" and c.lower_ not in ("that", "which", "who")]
+    if depth == 0:
+        out += [a for o in _prep_objects(act, ("of", "into")) for a in _authors(o, 1)]
+    return out
+
+
 def _prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
     """Objects of the given prepositions under `head` (or under its particle: "strike back at X")."""
     out = []
@@ -699,6 +710,8 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
     # Named actors anywhere in the target phrases first; then a place standing for its country or an agent
     # of unknown country ("pounded the port of Odesa with drones": Odesa, not the drones).
     places_ok = code[:2] in _PLACE_TARGET_ROOTS or code[:2] in ("02", "04", "10", "13")
+    if code[:2] in _AUTHOR_ROOTS:
+        target_groups = [[*group, *(a for t in group for a in _authors(t))] for group in target_groups]
     for second in (False, True):
         for group in target_groups:
             found = [t for t in _resolve_all(_expand(group), index, second and places_ok) if not any(_same_actor(t, s) for s in sources)]

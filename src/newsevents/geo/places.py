@@ -25,6 +25,8 @@ LOCATIVE_PREPS = {"in", "at", "near", "from", "into", "across", "around", "outsi
 REGION_WORDS = {"province", "governorate", "region", "district", "countryside", "oblast", "state", "county", "prefecture", "parish"}
 _GENERIC_TAIL = REGION_WORDS | {"city", "desert", "area", "town", "village", "valley", "front", "airbase", "base", "airport", "border", "mountains"}
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "poss", "csubj"}
+_OBJECT_DEPS = {"dobj", "pobj", "conj", "appos"}
+GREAT_CITY = 500_000  # people: a name the NER mislabels is taken for such a city (see _recognise)
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,18 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
         if _names_a_place(name.text, gazetteer) or any(c.feature != "city" or c.population >= SMALL_PLACE for c in gazetteer.lookup(name.text)):
             out.append((name.start_char, name.end_char, j, tok.i, name.text, tail_word(tok)))
             covered.update(range(j, tok.i))
+    # "shelled Aleppo": a great city as a verb's or preposition's object, which the NER took for a people or
+    # an organisation. Only one-word names that stand alone, not a person the NER saw, and only cities so
+    # large that the name means the city ("Phoenix" in "the Phoenix dataset" is a compound, and skipped).
+    for tok in doc:
+        if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.dep_ not in _OBJECT_DEPS \
+                or tok.ent_type_ not in ("NORP", "ORG") or any(c.dep_ == "compound" for c in tok.children) \
+                or any(doc[j].pos_ == "PROPN" for j in (tok.i - 1, tok.i + 1) if 0 <= j < len(doc)):
+            continue
+        if any(c.feature == "city" and c.population >= GREAT_CITY and place_key(c.name) == place_key(tok.text)
+               for c in gazetteer.lookup(tok.text)):
+            out.append((tok.idx, tok.idx + len(tok), tok.i, tok.i + 1, tok.text, tail_word(doc[tok.i + 1]) if tok.i + 1 < len(doc) else ""))
+            covered.add(tok.i)
     # "Aurora is a small city in …": a proper-noun subject described as a place, whatever the NER said.
     for tok in doc:
         if tok.pos_ == "PROPN" and _described_as_place(tok) and tok.i not in covered:
