@@ -437,3 +437,22 @@ def test_sending_investigators_is_an_investigation(extract):
 
 def test_a_warm_welcome_is_hosting_a_visit(extract):
     assert _dyads(_events(extract, "France gave a warm welcome to the South African president.")) == {("FRA", "ZAFGOV", "043")}
+
+
+def test_a_same_as_verb_is_read_as_its_base_in_every_role():
+    from newsevents.events.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    assert lexicon.verbs["reimpose"] == lexicon.verbs["impose"] and "reimpose" in lexicon.light_verbs
+    assert lexicon.verbs["prohibit"] == lexicon.verbs["ban"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Israel reimposed a blockade on the West Bank on Friday.", ("ISR", "PSE", "191")),
+        ("The United States prohibited all aid to Albanian rebels.", ("USA", "ALBREB", "162")),
+    ],
+)
+def test_a_repeated_act_or_a_synonym_codes_as_its_base_verb(extract, text, expected):
+    assert _dyads(_events(extract, text)) == {expected}, text

@@ -63,6 +63,10 @@ class LexiconError(ValueError):
     pass
 
 
+# lists of verbs with a role of their own; a `same_as` alias joins those its base is in
+_VERB_SETS = ("light_verbs", "reporting_verbs", "intent_verbs", "command_verbs", "in_light_verbs", "participation_verbs", "symmetric")
+
+
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     raw = yaml.safe_load(resources.files("newsevents.data.events").joinpath("triggers.yaml").read_text("utf-8"))
@@ -89,6 +93,18 @@ def load_lexicon() -> Lexicon:
                 )
             )
         verbs[str(lemma).lower()] = tuple(parsed)
+    sets = {key: set(raw.get(key) or ()) for key in _VERB_SETS}
+    for alias, base in (raw.get("same_as") or {}).items():
+        alias, base = str(alias).lower(), str(base).lower()
+        if alias in verbs or any(alias in members for members in sets.values()):
+            raise LexiconError(f"triggers.yaml: same_as '{alias}' is an entry of its own already")
+        if base not in verbs and not any(base in members for members in sets.values()):
+            raise LexiconError(f"triggers.yaml: same_as '{alias}' names '{base}', which is no verb here")
+        if base in verbs:
+            verbs[alias] = verbs[base]
+        for members in sets.values():
+            if base in members:
+                members.add(alias)
     nouns = {}
     for lemma, spec in (raw.get("nouns") or {}).items():
         code = str(spec["code"])
@@ -98,13 +114,13 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         verbs=verbs,
         nouns=nouns,
-        light_verbs=frozenset(raw.get("light_verbs") or ()),
-        reporting_verbs=frozenset(raw.get("reporting_verbs") or ()),
-        intent_verbs=frozenset(raw.get("intent_verbs") or ()),
-        command_verbs=frozenset(raw.get("command_verbs") or ()),
-        in_light_verbs=frozenset(raw.get("in_light_verbs") or ()),
-        participation_verbs=frozenset(raw.get("participation_verbs") or ()),
-        symmetric=frozenset(raw.get("symmetric") or ()),
+        light_verbs=frozenset(sets["light_verbs"]),
+        reporting_verbs=frozenset(sets["reporting_verbs"]),
+        intent_verbs=frozenset(sets["intent_verbs"]),
+        command_verbs=frozenset(sets["command_verbs"]),
+        in_light_verbs=frozenset(sets["in_light_verbs"]),
+        participation_verbs=frozenset(sets["participation_verbs"]),
+        symmetric=frozenset(sets["symmetric"]),
         aerial_agents=frozenset(raw.get("aerial_agents") or ()),
         unattributed_weapons=frozenset(raw.get("unattributed_weapons") or ()),
         measure_nouns=frozenset(raw.get("measure_nouns") or ()),
