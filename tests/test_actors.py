@@ -75,6 +75,11 @@ def test_metonyms_and_composites(extract):
     assert ("officials in Washington", "USAGOV") in codes
 
 
+def test_two_agent_nouns_with_one_country_make_one_actor(extract):
+    # "military" and "police" each take "Serbian"; the whole phrase is the one actor
+    assert _actors(extract, "Serbian military police detained the suspects.") == {("Serbian military police", "SRBCOP")}
+
+
 def test_person_roles_in_articles(extract):
     assert ("Trump", "USABUS") in _actors(extract, "Donald Trump visited Moscow. Trump met officials.", published="2013-11-09")
     assert ("Trump", "USAGOV") in _actors(extract, "Donald Trump visited Moscow. Trump met officials.", published="2017-11-09")

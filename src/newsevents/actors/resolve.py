@@ -293,7 +293,12 @@ def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
             tok_end=max(country.tok_end, m.tok_end), form="composite", sector=m.entry.sector, text=text_of(doc)[start:end],
         )
         dropped.add(id(country))
-    return [merged.get(id(m), m) for m in mentions if id(m) not in dropped]
+    out = [merged.get(id(m), m) for m in mentions if id(m) not in dropped]
+    # "Serbian military police": "military" and "police" each took the country; the longer phrase is the actor
+    made = list(merged.values())
+    return [m for m in out if not any(o is not m and o.tok_start <= m.tok_start and m.tok_end <= o.tok_end
+                                      and (o.tok_end - o.tok_start) > (m.tok_end - m.tok_start) for o in made)
+            or not any(m is x for x in made)]
 
 
 def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMention]) -> ActorMention | None:
