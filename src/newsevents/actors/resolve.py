@@ -296,9 +296,9 @@ def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
     out = [merged.get(id(m), m) for m in mentions if id(m) not in dropped]
     # "Serbian military police": "military" and "police" each took the country; the longer phrase is the actor
     made = list(merged.values())
-    return [m for m in out if not any(o is not m and o.tok_start <= m.tok_start and m.tok_end <= o.tok_end
-                                      and (o.tok_end - o.tok_start) > (m.tok_end - m.tok_start) for o in made)
-            or not any(m is x for x in made)]
+    inner = {id(m) for m in made for o in made if o is not m and o.tok_start <= m.tok_start and m.tok_end <= o.tok_end
+             and o.tok_end - o.tok_start > m.tok_end - m.tok_start}
+    return [m for m in out if id(m) not in inner]
 
 
 def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMention]) -> ActorMention | None:

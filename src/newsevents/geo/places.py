@@ -344,8 +344,8 @@ def _recognise(doc: Doc, gazetteer: Gazetteer):
             out.append((name.start_char, name.end_char, j, tok.i, name.text, tail_word(tok)))
             covered.update(range(j, tok.i))
     # "shelled Aleppo": a great city as a verb's or preposition's object, which the NER took for a people or
-    # an organisation. Only one-word names that stand alone, not a person the NER saw, and only cities so
-    # large that the name means the city ("Phoenix" in "the Phoenix dataset" is a compound, and skipped).
+    # an organisation (never an untagged word: "called Charlotte"). Only one-word names that stand alone, and
+    # only cities so large that the name means the city ("Phoenix" in "the Phoenix dataset" is a compound).
     for tok in doc:
         if tok.i in covered or tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.dep_ not in _OBJECT_DEPS \
                 or tok.ent_type_ not in ("NORP", "ORG") or any(c.dep_ == "compound" for c in tok.children) \
