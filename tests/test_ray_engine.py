@@ -11,6 +11,9 @@ their session after a whole run."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import sys
 
 import pytest
@@ -24,14 +27,28 @@ pytestmark = [
 ]
 
 
+# Actors inherit the environment Ray starts with, so the crash test's marker is set before Ray starts;
+# no other test's input contains it.
+POISON = "RAY-TEST-POISON-PILL"
+
+
 @pytest.fixture(scope="module")
 def ray_session(tmp_path_factory):
     pytest.importorskip("ray.data", reason="Ray is not installed (make test installs requirements-ray.lock)")
     import ray
 
     from newsevents.engines.ray_engine import start_ray
+    from newsevents.parallel import POISON_ENV
 
-    assert start_ray(2, None, str(tmp_path_factory.mktemp("ray")))
+    saved = os.environ.get(POISON_ENV)
+    os.environ[POISON_ENV] = POISON
+    try:
+        assert start_ray(2, None, str(tmp_path_factory.mktemp("ray")))
+    finally:
+        if saved is None:
+            del os.environ[POISON_ENV]
+        else:
+            os.environ[POISON_ENV] = saved
     yield
     ray.shutdown()
 
@@ -42,6 +59,27 @@ def test_ray_gives_the_local_engines_records_and_database(ray_session, tmp_path)
     assert code == local[0] == 0
     assert jsonl == local[1]  # samples and seeds: the same records, byte for byte, in input order
     assert db_contents(db) == db_contents(local[2])  # articles, events, fused_events and the rest
+
+
+def test_a_crash_while_coding_loses_only_its_article(ray_session, tmp_path, capsys):
+    """An article that kills the process coding it is reported and skipped; its block's other articles
+    are coded one at a time in a new process, and the run goes on."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    kept = sorted(SAMPLE.glob("*.txt"))[:3]
+    for path in kept:
+        shutil.copy(path, folder / path.name)
+    (folder / "00_poison.txt").write_text(f"Crash test\n\nThe ministry said on Monday that {POISON} was found.\n", encoding="utf-8")
+    code, jsonl, db = ingest(tmp_path, "poisoned", "--engine", "ray", "--jobs", "2", paths=[str(folder)])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    (line,) = [l for l in err.splitlines() if "worker crashed" in l]
+    assert "00_poison.txt" in line
+    local = ingest(tmp_path, "local", paths=[str(folder)])  # one process: no crash hook, the marker is plain text
+    expected = [json.loads(l) for l in local[1].decode().splitlines()]
+    assert [json.loads(l) for l in jsonl.decode().splitlines()] == [r for r in expected if "00_poison" not in r["path"]]
+    errors = db_contents(db)["ingest_errors"]
+    assert len(errors) == 1 and "00_poison.txt" in errors[0][0] and "worker crashed" in errors[0][1]
 
 
 def test_ray_extract_on_small_segments(ray_session, tmp_path, monkeypatch):

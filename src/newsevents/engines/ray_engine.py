@@ -1,8 +1,9 @@
 """`--engine ray`: the pipeline on Ray Data, on this machine or a cluster, output identical to one process.
 
 The parent reads, cleans and finds copies (`Pipeline.prepare`) in input order, as every engine does.
-Ray Data parses and codes (`Pipeline.code`) in a pool of actors, each of which loads spaCy and the
-knowledge bases once. The parent takes the coded blocks from Ray Data's streaming iterator in input
+Ray Data parses and codes (`Pipeline.code`) in a pool of actors, each with a single-threaded coding
+process of its own (`Coder`) that loads spaCy and the knowledge bases once; a crash in it costs only
+the article that caused it, as with `--jobs`. The parent takes the coded blocks from Ray Data's streaming iterator in input
 order as the actors finish them, writes them as Parquet shards (one JSON column holding
 `Article.to_dict()`) and yields their records, which `ingest` stores as usual while the actors go on
 coding (reading shards back after the execution left the cores idle at the end of every segment).
@@ -74,13 +75,19 @@ def _decode(kind: str, record: str) -> Article | IngestError:
 
 
 class Coder:
-    """A Ray Data actor: one Pipeline per actor. Each row it is given numbers a block of prepared records,
-    which it takes from the feeder; it codes the records marked `code` and passes the others through."""
+    """A Ray Data actor. Each row it is given numbers a block of prepared records, which it takes from the
+    feeder; it has the records marked `code` parsed and coded and passes the others through.
+
+    The parsing and coding run in a process of the actor's own, started afresh (spawn) and never given a
+    second thread: a Ray worker runs threads of its own (gRPC, its core worker), and in a process that has
+    ever had two threads glibc takes the slow, atomic path of every mutex, which spaCy's compiled parser
+    hits each time it takes the GIL back (a tenth more CPU per article, docs/scaling.md). The process is
+    newsevents.parallel's worker, so a crash in it costs only the article that caused it, as with --jobs."""
 
     def __init__(self, layers: tuple = (), feeder=None) -> None:
-        from newsevents.pipeline import Pipeline
+        from newsevents.parallel import LocalPool
 
-        self.pipeline = Pipeline(layers)
+        self.pool = LocalPool(1, layers, start_method="spawn")  # loads the pipeline while the actor waits for blocks
         self.feeder = feeder
 
     def __call__(self, batch):
@@ -98,13 +105,19 @@ class Coder:
 
         import pyarrow as pa
 
+        from newsevents.parallel import Chunk
+
         kinds = block.column("kind").to_pylist()
         records = block.column("record").to_pylist()
         todo = [i for i, flag in enumerate(block.column("code").to_pylist()) if flag]
-        articles = [_decode("article", records[i]) for i in todo]
-        for i, (_, result) in zip(todo, self.pipeline.code(articles)):
-            kinds[i], records[i] = _encode(result)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        items: list = [None] * len(records)  # only the positions in todo go to the coding process
+        for i in todo:
+            items[i] = _decode("article", records[i])
+        for chunk in self.pool.map([Chunk(0, items, todo)]):
+            for i in todo:
+                kinds[i], records[i] = _encode(chunk.items[i])
+        # the actor's peak and its coding process's: what a worker of this engine holds at most
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + self.pool.stats.max_rss_kb[0]
         return pa.table({
             "seq": block.column("seq"),
             "kind": pa.array(kinds, pa.string()),
@@ -351,9 +364,8 @@ def process_ray(
                 dataset = ray.data.from_items([{"block": n} for n in range(blocks)], override_num_blocks=blocks).map_batches(
                     Coder, fn_constructor_args=(tuple(pipeline.actor_layers), feeder), batch_size=1,
                     batch_format="pyarrow", num_cpus=1,
-                    # one call at a time, run on the actor's main thread: by default Ray Data runs the
-                    # function on a thread of its own, where coding took about a tenth more CPU per article
-                    compute=ray.data.ActorPoolStrategy(size=actors, max_concurrent_calls_per_actor=1, enable_true_multi_threading=True),
+                    # one call at a time: each actor has one coding process
+                    compute=ray.data.ActorPoolStrategy(size=actors, max_concurrent_calls_per_actor=1),
                 )
                 try:
                     yield from _stream(dataset, shard_dir, first, count, stats)
