@@ -133,3 +133,31 @@ print(sum(i is None for i in ids), index.original_of(copy))
     assert len(outputs) == 1, outputs
     originals, chosen = outputs.pop().split()
     assert int(originals) > 2 and chosen.startswith("o")  # several originals; one of them, always the same
+
+
+def test_extract_codes_in_a_process_that_never_had_a_second_thread(tmp_path):
+    """numpy's OpenBLAS starts threads when imported; the command line sets one BLAS thread first, so
+    glibc keeps its single-threaded fast paths (docs/scaling.md: a tenth of the parse time)."""
+    import os
+    import subprocess
+    import sys
+
+    from newsevents.cli import BLAS_THREAD_VARIABLES
+
+    script = (
+        "import ctypes, sys\n"
+        "from newsevents.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "flag = ctypes.c_char.in_dll(ctypes.CDLL(None), '__libc_single_threaded').value\n"
+        "print(code, flag == b'\\x01')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES}
+    try:  # glibc 2.32 and later say whether the process has ever had a second thread
+        import ctypes
+
+        ctypes.c_char.in_dll(ctypes.CDLL(None), "__libc_single_threaded")
+    except (OSError, ValueError, AttributeError):
+        pytest.skip("this C library does not say whether the process is single-threaded")
+    out = subprocess.run([sys.executable, "-c", script, "extract", str(SAMPLE / "01_turkey_qandil_strikes.txt"),
+                          "-o", str(tmp_path / "one.jsonl"), "-q"], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "True"]
