@@ -132,6 +132,12 @@ def test_troops_in_a_country_keep_their_nationality(extract):
     assert not any(code == "MLIMIL" for _, code in _actors(extract, "French troops in Mali were attacked."))
 
 
+def test_a_leader_s_surname_names_the_government_he_led(extract):
+    assert ("Bush", "USAGOV") in _actors(extract, "The Bush administration imposed sanctions on Syria.", "2004-05-11")
+    # nobody of that surname led a government: nothing is taken
+    assert all(code is None or code.startswith("ent:") for text, code in _actors(extract, "The Smith administration criticized Iran.") if text == "Smith")
+
+
 def test_title_and_surname(extract):
     assert ("Bush", "USAGOV") in _actors(extract, "President Bush spoke.", "2008-08-06")
     # no king of that name in the KB: another Hassan must not be taken

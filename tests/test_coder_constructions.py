@@ -420,6 +420,18 @@ def test_what_is_asked_for_is_asked_from_someone(extract):
     assert (e.source.code, e.target.code, e.cameo) == ("UKR", "DEU", "0232")
 
 
+def test_talks_asked_for_are_asked_of_their_other_side(extract):
+    (e,) = _events(extract, "Russia called for talks with Ukraine on Monday.")
+    assert (e.source.code, e.target.code, e.cameo) == ("RUS", "UKR", "026")
+    # a call for sanctions against a country is not addressed to it
+    assert not any(e.target and e.target.code == "IRN" for e in _events(extract, "The senator called for sanctions against Iran."))
+
+
+def test_an_allegation_is_aimed_at_whom_the_clause_says_acted(extract):
+    events = _events(extract, "Pakistan alleged that India had violated the ceasefire.")
+    assert ("PAK", "IND", "112") in _dyads(events)
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

@@ -170,17 +170,24 @@ def _surname_index() -> dict[str, tuple[Entry, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+# A leader's surname before these names the government he or she led ("the Bush administration").
+_GOVERNMENTS = {"administration", "government", "cabinet", "presidency"}
+_LEADER_TITLES = ("president", "prime minister", "chancellor", "premier")
+
+
 def _add_titled_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
     """"President Bush" with no full name before it: the person of that surname whose office the title names,
-    else the only person of that surname, else the one who held office last (the event date then picks the role)."""
+    else the only person of that surname, else the one who held office last (the event date then picks the role).
+    "The Bush administration": the president or prime minister of that surname."""
     surnames = _surname_index()
     covered = None
     added = []
     for token in doc:
-        if token.pos_ != "PROPN" or token.i == 0 or token.text not in surnames:
+        if token.pos_ != "PROPN" or token.text not in surnames:
             continue
-        title = doc[token.i - 1]
-        if title.lower_ not in _TITLES:
+        led = token.dep_ == "compound" and token.head.lemma_.lower() in _GOVERNMENTS and token.head.i == token.i + 1
+        title = doc[token.i - 1].lower_ if token.i > 0 else ""
+        if not led and title not in _TITLES:
             continue
         if token.i + 1 < len(doc) and doc[token.i + 1].pos_ == "PROPN" and doc[token.i + 1].dep_ != "nsubj":
             continue  # a longer name the KB does not know ("President George Weah")
@@ -189,8 +196,11 @@ def _add_titled_surnames(doc: Doc, mentions: list[ActorMention]) -> list[ActorMe
         if covered[token.idx]:
             continue
         people = surnames[token.text]
-        titled = [p for p in people if any(title.lower_ in r.title.lower() for r in p.roles)]
-        pool = titled or (people if title.lower_.rstrip(".") in _HONORIFICS else [])
+        if led:
+            pool = [p for p in people if any(t in r.title.lower() for r in p.roles for t in _LEADER_TITLES)]
+        else:
+            titled = [p for p in people if any(title in r.title.lower() for r in p.roles)]
+            pool = titled or (people if title.rstrip(".") in _HONORIFICS else [])
         if not pool:
             continue  # "King Hassan": no king of that name in the KB; another Hassan would be wrong
         entry = pool[0] if len(pool) == 1 else max(pool, key=lambda p: max((r.start or date.min) for r in p.roles) if p.roles else date.min)

@@ -507,6 +507,10 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         groups.append([c for c in xcomp.children if c.dep_ in ("dobj", "obj")] + _prep_objects(xcomp, DEFAULT_TARGET_PREPS))
     # "discussed the crisis in a telephone call with X"
     groups.append([g for p in _prep_objects(verb, ("in", "during", "at", "by")) for g in _prep_objects(p, ("with", "to", "between"))])
+    if pattern.code[:2] == "11" and dobj is None:
+        # "alleged that India had violated the truce", "complained that Moscow was stalling": who is accused is
+        # who the clause says acted
+        groups.append([s for c in verb.children if c.dep_ == "ccomp" for s in c.children if s.dep_ in ("nsubj", "nsubjpass")])
     if pattern.code[:2] in ("13", "15"):
         # "mobilized reservists for a possible war against Iraq": whom the force is readied against
         holders = [*_prep_objects(verb, ("for", "in", "ahead")), *([dobj] if dobj is not None else [])]

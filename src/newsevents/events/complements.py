@@ -209,7 +209,7 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
             continue
         acts = inner + [c for c in topics if c.code[:2] not in _SPEECH_ACT_ROOTS and fam in ("02", "10")]
         if fam in ("02", "10") and e.target is None:
-            e.target = _addressee(e, index)
+            e.target = _addressee(e, lexicon, index)
         if fam == "13" and e.target is None:
             e.target = _condition_subject(e, index)
         if not acts:
@@ -406,16 +406,21 @@ def _merge_order(e, inner, index) -> list:
     return out
 
 
-def _addressee(e: "EventCandidate", index: "MentionIndex"):
+def _addressee(e: "EventCandidate", lexicon: Lexicon, index: "MentionIndex"):
     """Whom a demand or appeal is made of when it names no object: the subject of the demanded clause
-    ("demanded that Hamas renounce violence"), or whom what is asked for is asked from."""
-    from newsevents.events.coder import _situate
+    ("demanded that Hamas renounce violence"), whom what is asked for is asked from, or the other side of
+    the cooperation asked for ("called for talks with Kyiv")."""
+    from newsevents.events.coder import _situate, noun_trigger
 
     candidates = [s for c in e.trigger.children if c.dep_ == "ccomp" for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
     # "asked for military aid from Germany", "sought support from Turkey": whom it is asked from
     asked = [c for c in e.trigger.children if c.dep_ in ("dobj", "obj")]
     asked += [g for c in e.trigger.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
     candidates += [g for a in asked for p in a.children if p.dep_ == "prep" and p.lower_ == "from" for g in p.children if g.dep_ == "pobj"]
+    # "urged dialogue with the rebels", "demanded negotiations with Kyiv": a meeting or cooperation asked for
+    # is asked of both its sides (a call for sanctions against X is not addressed to X: not taken)
+    cooperation = [a for a in asked if (found := noun_trigger(a, lexicon)) is not None and found.code[:2] in _COOPERATIVE]
+    candidates += [g for a in cooperation for p in a.children if p.dep_ == "prep" and p.lower_ == "with" for g in p.children if g.dep_ == "pobj"]
     for s in candidates:
         found = index.for_argument(s)
         if found is not None and not _same(found, e.source):
