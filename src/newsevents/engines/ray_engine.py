@@ -3,10 +3,11 @@
 The parent reads, cleans and finds copies (`Pipeline.prepare`) in input order, as every engine does.
 Ray Data parses and codes (`Pipeline.code`) in a pool of actors, each with a single-threaded coding
 process of its own (`Coder`) that loads spaCy and the knowledge bases once; a crash in it costs only
-the article that caused it, as with `--jobs`. The parent takes the coded blocks from Ray Data's streaming iterator in input
-order as the actors finish them, writes them as Parquet shards (one JSON column holding
-`Article.to_dict()`) and yields their records, which `ingest` stores as usual while the actors go on
-coding (reading shards back after the execution left the cores idle at the end of every segment).
+the article that caused it, as with `--jobs`. The parent takes the coded blocks from Ray Data's
+streaming iterator in input order as the actors finish them, writes them as Parquet shards (one JSON
+column holding `Article.to_dict()`) and yields their records, which `ingest` stores as usual while the
+actors go on coding (reading shards back after the execution left the cores idle at the end of every
+segment).
 Records that need no coding (copies, other languages, errors) travel through the same dataset
 untouched, so the parent holds no more than one segment's fingerprints.
 
