@@ -132,6 +132,11 @@ def test_troops_in_a_country_keep_their_nationality(extract):
     assert not any(code == "MLIMIL" for _, code in _actors(extract, "French troops in Mali were attacked."))
 
 
+def test_a_national_red_crescent_society_is_of_its_country(extract):
+    actors = _actors(extract, "The Turkish Red Crescent sent medicine to the Iranian Red Crescent.")
+    assert {("Turkish Red Crescent", "TURNGORCR"), ("Iranian Red Crescent", "IRNNGORCR")} <= actors
+
+
 def test_a_leader_s_surname_names_the_government_he_led(extract):
     assert ("Bush", "USAGOV") in _actors(extract, "The Bush administration imposed sanctions on Syria.", "2004-05-11")
     # nobody of that surname led a government: nothing is taken
