@@ -427,6 +427,18 @@ def test_talks_asked_for_are_asked_of_their_other_side(extract):
     assert not any(e.target and e.target.code == "IRN" for e in _events(extract, "The senator called for sanctions against Iran."))
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A report by Amnesty International alleged that Russian troops had tortured civilians.", ("NGOWLDAMN", "RUSMIL", "112")),
+        ("A statement from the Kremlin accused Ukraine of shelling the plant.", ("RUSGOV", "UKR", "112")),
+        ("A communique issued in Ankara condemned the Syrian air strikes.", ("TURGOV", "SYR", "111")),
+    ],
+)
+def test_a_document_speaks_for_whoever_issued_it(extract, text, expected):
+    assert expected in _dyads(_events(extract, text)), text
+
+
 def test_an_allegation_is_aimed_at_whom_the_clause_says_acted(extract):
     events = _events(extract, "Pakistan alleged that India had violated the ceasefire.")
     assert ("PAK", "IND", "112") in _dyads(events)

@@ -24,7 +24,7 @@ from spacy.tokens import Span, Token
 
 from newsevents.actors.kb import load_kb
 from newsevents.actors.resolve import ActorMention, by_token_index, mention_country
-from newsevents.events.clauses import filter_clauses, issued_document
+from newsevents.events.clauses import DOCUMENT_NOUNS, filter_clauses, issued_document
 from newsevents.events.complements import has_to, infinitive_clauses, merge_complements
 from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, NounTrigger, VerbPattern, load_lexicon
 from newsevents.events.modality import modality_of
@@ -155,7 +155,23 @@ class MentionIndex:
         place = self.place_in(token) if allow_place else None
         if place is not None:
             return place
+        if token.lemma_.lower() in DOCUMENT_NOUNS:
+            return self._issuer(token)
         return self._bare_agent(token)
+
+    def _issuer(self, document: Token) -> ActorMention | None:
+        """Who issued a report or statement: "by"/"from" on it or on its clause ("issued by the ministry"),
+        else where it was released ("a report released in the Rwandan capital")."""
+        clauses = [c for c in document.children if c.dep_ in ("acl", "relcl")]
+        for head in [*_prep_objects(document, ("by", "from")), *(h for c in clauses for h in _prep_objects(c, ("by", "from")))]:
+            found = self.for_argument(head)
+            if found is not None:
+                return found
+        for head in (h for c in clauses for h in _prep_objects(c, ("in",))):
+            found = self.for_argument(head, allow_place=True)
+            if found is not None and found.entry is not None:
+                return found
+        return None
 
     def _bare_agent(self, token: Token) -> ActorMention | None:
         """"Insurgents bombarded...", "the army said": an agent noun with no country anywhere in its phrase is
