@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import resource
 import subprocess
@@ -23,8 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(var, "1")
+from newsevents.cli import one_blas_thread  # noqa: E402 - before anything imports numpy
+
+one_blas_thread()
 
 ACTORS = ["Russian warplanes", "the Syrian army", "Turkish troops", "Kurdish fighters", "Ukrainian forces",
           "the Iraqi government", "NATO ministers", "the United Nations envoy", "Iranian officials", "French diplomats",

@@ -33,8 +33,9 @@ import tempfile
 import time
 from pathlib import Path
 
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(var, "1")
+from newsevents.cli import one_blas_thread  # noqa: E402 - before anything imports numpy
+
+one_blas_thread()
 
 ROOT = Path(__file__).resolve().parents[1]
 DEDUP_THRESHOLD = 0.95

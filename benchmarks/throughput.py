@@ -11,13 +11,13 @@ then, on a sample of parsed articles, the actor and event stages alone against t
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(var, "1")
+from newsevents.cli import one_blas_thread  # noqa: E402 - before anything imports numpy
+
+one_blas_thread()
 
 ROOT = Path(__file__).resolve().parents[1]
 

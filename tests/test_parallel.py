@@ -3,7 +3,11 @@ crashes costs one article; bad values are usage errors."""
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -138,10 +142,6 @@ print(sum(i is None for i in ids), index.original_of(copy))
 def test_extract_codes_in_a_process_that_never_had_a_second_thread(tmp_path):
     """numpy's OpenBLAS starts threads when imported; the command line sets one BLAS thread first, so
     glibc keeps its single-threaded fast paths (docs/scaling.md: a tenth of the parse time)."""
-    import os
-    import subprocess
-    import sys
-
     from newsevents.cli import BLAS_THREAD_VARIABLES
 
     script = (
@@ -153,8 +153,6 @@ def test_extract_codes_in_a_process_that_never_had_a_second_thread(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if k not in BLAS_THREAD_VARIABLES}
     try:  # glibc 2.32 and later say whether the process has ever had a second thread
-        import ctypes
-
         ctypes.c_char.in_dll(ctypes.CDLL(None), "__libc_single_threaded")
     except (OSError, ValueError, AttributeError):
         pytest.skip("this C library does not say whether the process is single-threaded")

@@ -14,10 +14,15 @@ from contextlib import nullcontext
 from pathlib import Path
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
-# One BLAS thread unless the user asks for more, set before numpy is first imported: the command line
-# parallelises by processes (--jobs), spaCy's small matrices gain nothing from BLAS threads, and a
-# process that has ever had a second thread parses about a tenth slower (docs/scaling.md).
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_blas_thread() -> None:
+    """One BLAS thread unless the user asks for more; call it before numpy is first imported. The command
+    line parallelises by processes (--jobs), spaCy's small matrices gain nothing from BLAS threads, and a
+    process that has ever had a second thread parses about a tenth slower (docs/scaling.md)."""
+    for variable in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
 
 
 class UsageError(Exception):
@@ -145,8 +150,7 @@ def _evaluator(module: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    for variable in BLAS_THREAD_VARIABLES:
-        os.environ.setdefault(variable, "1")
+    one_blas_thread()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
