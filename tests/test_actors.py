@@ -132,6 +132,11 @@ def test_troops_in_a_country_keep_their_nationality(extract):
     assert not any(code == "MLIMIL" for _, code in _actors(extract, "French troops in Mali were attacked."))
 
 
+def test_movements_of_earlier_wars_are_known(extract):
+    actors = _actors(extract, "UNITA rebels and the KLA were named in the report, as was Shining Path.", "1998-05-01")
+    assert {("UNITA rebels", "AGOREBUNI"), ("KLA", "XKXSEPKLA"), ("Shining Path", "PERINSSHP")} <= actors
+
+
 def test_a_national_red_crescent_society_is_of_its_country(extract):
     actors = _actors(extract, "The Turkish Red Crescent sent medicine to the Iranian Red Crescent.")
     assert {("Turkish Red Crescent", "TURNGORCR"), ("Iranian Red Crescent", "IRNNGORCR")} <= actors
