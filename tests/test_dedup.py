@@ -85,3 +85,39 @@ def test_cli_links_copies_and_codes_them_once(tmp_path, extract):
     assert second["duplicate_of"] == first["id"] and second["events"] == []
     assert main(["extract", str(folder), "-o", str(out), "-q", "--keep-duplicates"]) == 0
     assert all(json.loads(line)["duplicate_of"] is None for line in out.read_text().splitlines())
+
+
+def test_band_keys_keep_the_layout_databases_hold():
+    """Stored band keys stay valid: our bands are datasketch's MinHashLSH bands for the same parameters."""
+    from datasketch import MinHashLSH
+
+    from newsevents.ingest.dedup import BAND_RANGES, BANDS, NUM_PERM, ROWS
+
+    assert BAND_RANGES == list(MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS)).hashranges)
+
+
+def test_the_index_holds_a_few_kilobytes_per_original_and_no_fingerprints_without_a_store():
+    import gc
+    import random
+    import tracemalloc
+
+    rng = random.Random(7)
+    words = STORY.split()
+    texts = [" ".join(rng.sample(words, len(words))) for _ in range(300)]  # shuffled: no two alike
+    articles = [_article(t, f"n{i}") for i, t in enumerate(texts)]
+    index = DuplicateIndex()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        originals = sum(index.original_of(a) is None for a in articles)
+        gc.collect()
+        per_original = (tracemalloc.get_traced_memory()[0] - before) / originals
+    finally:
+        tracemalloc.stop()
+    assert originals == 300
+    assert per_original < 6000, per_original  # 4.7 KB here; MinHash objects, datasketch's LSH and fingerprints took 16 KB
+    assert index.take_fingerprint(articles[0].id) is None
+    kept, original = DuplicateIndex(fingerprints=True), _article(STORY, "a")
+    assert kept.original_of(original) is None
+    assert kept.take_fingerprint(original.id) is not None
