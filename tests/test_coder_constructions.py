@@ -318,7 +318,7 @@ def test_they_after_coordinated_speakers_is_the_speakers(extract):
 def test_an_agent_word_used_as_a_verb_is_no_actor(extract):
     """"wounded" is a verb here (and the act), but "the wounded" are civilians."""
     events = _events(extract, "Irish nationalist guerrillas wounded two British soldiers in a bomb attack.")
-    assert [(e.source.code, e.target.code, e.cameo[:2]) for e in events] == [("IRLREB", "GBRMIL", "19")]
+    assert [(e.source.code, e.target.code, e.cameo[:2]) for e in events] == [("IRLREB", "GBRMIL", "18")]  # a bombing
     evacuated = _events(extract, "Turkish troops evacuated the wounded from the town of Afrin.")
     assert [(e.target.sector, e.cameo) for e in evacuated] == [("CVL", "073")]
 
@@ -348,12 +348,30 @@ def test_the_kind_of_aid_gives_the_code(extract, text, code):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("A roadside bomb near the city of Kandahar killed four Canadian soldiers.", ("AFGUAF", "CANMIL", "190")),
-        ("Two Pakistani policemen were killed in a car bomb explosion in Peshawar.", ("PAKUAF", "PAKCOP", "190")),
+        ("A roadside bomb near the city of Kandahar killed four Canadian soldiers.", ("AFGUAF", "CANMIL", "1833")),
+        ("Two Pakistani policemen were killed in a car bomb explosion in Peshawar.", ("PAKUAF", "PAKCOP", "1832")),
+        # a two-word preposition holds the place: "outside of"
+        ("Four Malian soldiers were killed by an explosive device outside of the town of Gao.", ("MLIUAF", "MLIMIL", "183")),
     ],
 )
 def test_an_unclaimed_bomb_is_an_unidentified_armed_actor_where_it_went_off(extract, text, expected):
     assert _dyads(_events(extract, text)) == {expected}
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Kurdish militants wounded three Turkish policemen in a bomb attack.", "183"),
+        ("A suicide bomber killed twelve Nigerian soldiers near Maiduguri.", "1831"),
+        ("Two Iraqi policemen were killed by an improvised explosive device in Mosul.", "1833"),
+        # ordnance and mines stay the use of force
+        ("A mortar bomb killed two Syrian soldiers near Idlib.", "190"),
+        ("A landmine killed three Colombian soldiers near Cali.", "190"),
+        ("Rebels killed four Congolese soldiers in an ambush in Kivu.", "190"),
+    ],
+)
+def test_killing_with_a_bomb_is_a_bombing(extract, text, code):
+    assert [e.cameo for e in _events(extract, text)] == [code], text
 
 
 def test_an_unclaimed_bomb_with_no_place_or_no_victim_names_no_attacker(extract):

@@ -553,6 +553,10 @@ def _prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
         for child in (c for h in holders for c in h.children):
             if child.dep_ in ("prep", "agent", "dative") and child.lower_ == prep:
                 for g in child.children:
+                    if g.dep_ == "prep" and g.lower_ in ("of", "to", "from"):
+                        # a two-word preposition ("outside of Basra", "close to the border")
+                        out += [p for p in g.children if p.dep_ == "pobj" and p.ent_type_ not in _TIME_ENTS]
+                        continue
                     if g.dep_ == "pcomp":
                         # "opened fire on Palestinians waiting for aid": the people of the gerund clause
                         out += [c for c in g.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -768,6 +772,7 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         sources = [x for x in sources if _named(x)]
     if any(_named(x) for x in targets):
         targets = [x for x in targets if _named(x)]
+    code = _bombing(code, trigger, source_heads, lexicon)
     modality, attributed = modality_of(trigger, lexicon, index)
     pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
     if not targets and len(sources) > 1 and _reciprocal(code, trigger, lexicon):
@@ -859,6 +864,21 @@ def _domestic_state(source, target, index: MentionIndex):
     if target.sector in (None, "GOV", "MIL") and target.form != "place":
         return source  # a state acting on a state: could be any other
     return index.composite(target.entry.id, source)
+
+
+def _bombing(code: str, trigger: Token, source_heads: list[Token], lexicon: Lexicon) -> str:
+    """Killing or wounding with a bomb that is no military ordnance is a bombing, not force: 183, or a
+    suicide, car or roadside bombing when the bomb's words say so (triggers.yaml `bombings`)."""
+    if code != "190" or not lexicon.bomb_words:
+        return code
+    for head in (*source_heads, *_prep_objects(trigger, ("by", "in", "with"))):
+        words = {head.lemma_.lower()} | {w for t in head.subtree if t.i < head.i and t.dep_ in ("compound", "amod", "nmod")
+                                         for w in (t.lemma_.lower(), t.lower_)}  # "improvised": lemma "improvise"
+        if not lexicon.bomb_words.intersection(words) or lexicon.ordnance_words.intersection(words):
+            continue
+        refined = [lexicon.bombing_codes[w] for w in lexicon.bombing_codes if w in words]
+        return refined[0] if refined else "183"
+    return code
 
 
 def _unidentified_attacker(trigger: Token, source_heads: list[Token], index: MentionIndex, lexicon: Lexicon) -> list[ActorMention]:

@@ -45,6 +45,10 @@ class Lexicon:
     aerial_agents: frozenset[str] = frozenset()
     unattributed_weapons: frozenset[str] = frozenset()
     measure_nouns: frozenset[str] = frozenset()
+    # bombs that are no military ordnance, words that make them ordnance, and the refined bombing codes
+    bomb_words: frozenset[str] = frozenset()
+    ordnance_words: frozenset[str] = frozenset()
+    bombing_codes: dict[str, str] | None = None
     # family ("02", "03", "10", "12", "13") -> code prefix of the act the complement tells -> refined code
     complement_codes: dict[str, dict[str, str]] | None = None
 
@@ -118,8 +122,18 @@ def load_lexicon() -> Lexicon:
         aerial_agents=frozenset(raw.get("aerial_agents") or ()),
         unattributed_weapons=frozenset(raw.get("unattributed_weapons") or ()),
         measure_nouns=frozenset(raw.get("measure_nouns") or ()),
+        **_bombings(raw.get("bombings") or {}, codes),
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
     )
+
+
+def _bombings(raw: dict, codes) -> dict:
+    refined = {str(word).lower(): str(code) for word, code in (raw.get("codes") or {}).items()}
+    for word, code in refined.items():
+        if code not in codes:
+            raise LexiconError(f"triggers.yaml: bombings code for '{word}' is unknown CAMEO code {code}")
+    return {"bomb_words": frozenset(raw.get("bombs") or ()), "ordnance_words": frozenset(raw.get("ordnance") or ()),
+            "bombing_codes": refined}
 
 
 def _complement_codes(raw: dict, codes) -> dict[str, dict[str, str]]:
