@@ -498,3 +498,23 @@ def test_a_same_as_verb_is_read_as_its_base_in_every_role():
 )
 def test_a_repeated_act_or_a_synonym_codes_as_its_base_verb(extract, text, expected):
     assert _dyads(_events(extract, text)) == {expected}, text
+
+
+# --- pronouns and places -------------------------------------------------------------------------------------
+
+
+def test_a_measure_of_aid_in_a_place_is_still_aid(extract):
+    """"aid deliveries in Kabul": the deliveries are of aid; "in" tells where, and where is the target."""
+    events = _events(extract, "UN officials suspended all aid shipments in Kabul and Kandahar.")
+    assert _dyads(events) == {("IGOUNO", "AFG", "162")}
+
+
+def test_a_possessive_in_an_object_or_a_joined_clause_is_the_subjects(extract):
+    # not the ally named last, nor the place where something happened
+    events = _events(extract, "Pakistan, a key U.S. ally, refused to send troops and urged its citizens to leave Iraq.")
+    assert not any(e.target is not None and e.target.code.startswith("USA") for e in events)
+    text = "The World Food Programme suspended aid deliveries in Kabul on Wednesday after two of its trucks were hit by gunfire."
+    assert (None, "IGOUNOWFP", "190") in _dyads(_events(extract, text))
+    # a possessive in a prepositional phrase keeps the nearest name
+    events = _events(extract, "The European Union criticised Israel for its treatment of prisoners.")
+    assert _dyads(events) == {("IGOEUREEC", "ISR", "111")}

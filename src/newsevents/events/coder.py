@@ -215,6 +215,32 @@ class MentionIndex:
                 return found  # "Obama and Putin said they would ...": "they" are the speakers
         return None
 
+    def _binder(self, token: Token) -> ActorMention | None:
+        """"Pakistan urged its citizens to leave", "officials halted deliveries after their vehicles were hit": a
+        possessive in the object of a verb, or in the subject of a clause joined to another, is the acting
+        subject's (not the last name before it: "Pakistan, a U.S. ally, urged its citizens")."""
+        if token.dep_ != "poss" or token.lower_ not in (_PERSONAL | _NONPERSONAL):
+            return None
+        phrase = token.head
+        while phrase.dep_ in ("pobj", "prep"):  # "two of their vehicles"
+            phrase = phrase.head
+        verb = phrase.head
+        if phrase.dep_ in ("nsubj", "nsubjpass") and verb.dep_ in ("advcl", "conj"):
+            verb = verb.head  # the clause's own subject holds the pronoun: the clause it is joined to acts
+        elif phrase.dep_ not in ("dobj", "obj"):
+            return None  # "criticised Israel for its treatment of prisoners": the nearest name, as usual
+        for _ in range(3):
+            subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < token.i and token not in c.subtree]
+            if subjects or verb.dep_ not in ("conj", "xcomp"):
+                break
+            verb = verb.head  # "refused to go and urged its citizens": the subject of the first verb
+        for subject in subjects:
+            found = self.at(subject)
+            if found is not None and found.coded:
+                is_person = found.entry is not None and found.entry.kind == "person"
+                return found if is_person == (token.lower_ in _PERSONAL) else None
+        return None
+
     def pair(self, token: Token) -> list[ActorMention]:
         """"The two leaders signed...", "praised both countries": the two different actors of the noun's kind
         named together in the nearest sentence before it that names two (in its paragraph or the five before);
@@ -254,7 +280,7 @@ class MentionIndex:
 
     def _antecedent(self, token: Token) -> ActorMention | None:
         word = token.lower_
-        speaker = self._speaker(token)
+        speaker = self._speaker(token) or self._binder(token)
         if speaker is not None:
             return speaker
         paragraph_start = text_of(token.doc).rfind("\n\n", 0, token.idx)
@@ -264,14 +290,19 @@ class MentionIndex:
                 continue
             if m.start < paragraph_start:
                 break
-            if not m.coded:
-                continue
+            if not m.coded or _where(token.doc[m.tok_end - 1]):
+                continue  # "... in Baghdad after their vehicles were hit": a place where something happened acts in nothing
             is_person = m.entry is not None and m.entry.kind == "person"
             if wants_person == is_person and (wants_person or word in _NONPERSONAL or word in _GROUP_NOUNS):
                 if word in _GROUP_NOUNS and m.entry is not None and m.entry.kind != _GROUP_NOUNS[word]:
                     continue  # "the group" is an organisation, "the country" a country
                 return m
         return None
+
+
+def _where(token: Token) -> bool:
+    """Whether a name is only where something is or happens: the object of "in", "near", "at"..."""
+    return token.dep_ == "pobj" and token.head.lower_ in (*_LOCATIVE_PREPS, "at")
 
 
 def _phrase(head: Token) -> list[Token]:
@@ -345,13 +376,16 @@ def content_noun(noun: Token) -> Token:
     "an aid shipment" -> aid."""
     if noun.lemma_.lower() not in load_lexicon().measure_nouns:
         return noun
-    for prep in noun.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("of", "in"):
-            for g in prep.children:
-                if g.dep_ == "pobj":
-                    return g
+    objects = {prep.lower_: g for prep in noun.children if prep.dep_ == "prep" and prep.lower_ in ("of", "in")
+               for g in prep.children if g.dep_ == "pobj"}
+    if "of" in objects:
+        return objects["of"]
     compounds = [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i and c.pos_ == "NOUN"]
-    return compounds[-1] if compounds else noun
+    if compounds:
+        return compounds[-1]
+    # "a surge in attacks", but not "aid deliveries in Baghdad", where "in" tells the place
+    inside = objects.get("in")
+    return inside if inside is not None and inside.ent_type_ not in ("GPE", "LOC", "FAC") else noun
 
 
 def _datives(verb: Token) -> list[Token]:
