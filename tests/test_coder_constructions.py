@@ -518,3 +518,15 @@ def test_a_possessive_in_an_object_or_a_joined_clause_is_the_subjects(extract):
     # a possessive in a prepositional phrase keeps the nearest name
     events = _events(extract, "The European Union criticised Israel for its treatment of prisoners.")
     assert _dyads(events) == {("IGOEUREEC", "ISR", "111")}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The Thai junta repealed the restrictions on foreign journalists.", ("THA", "081")),
+        ("Egypt's military council cancelled the ban on public gatherings.", ("EGY", "081")),
+        ("Syrian troops evacuated their positions around the town of Ras Lanuf in Libya.", ("SYR", "0874")),
+    ],
+)
+def test_easing_a_restriction_or_leaving_held_ground_is_a_yield(extract, text, expected):
+    assert [(e.source.code[:3], e.cameo) for e in _events(extract, text)] == [expected], text
