@@ -530,3 +530,22 @@ def test_a_possessive_in_an_object_or_a_joined_clause_is_the_subjects(extract):
 )
 def test_easing_a_restriction_or_leaving_held_ground_is_a_yield(extract, text, expected):
     assert [(e.source.code[:3], e.cameo) for e in _events(extract, text)] == [expected], text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kenyan nurses went on strike on Monday.", ("KENHLH", "KEN", "143")),  # against their government
+        ("Turkish prisoners remained on a hunger strike against the government.", ("TUR", "TUR", "142")),
+        ("The Greek army was put on high alert.", ("GRCMIL", None, "152")),
+        ("Ghanaian police were placed on alert in Accra.", ("GHACOP", "GHA", "151")),
+    ],
+)
+def test_a_state_entered_after_on_is_an_act_of_whoever_is_in_it(extract, text, expected):
+    (event,) = _events(extract, text)
+    assert (event.source.code[:len(expected[0])], event.target.code[:3] if event.target else None, event.cameo) == expected
+
+
+def test_on_with_an_article_or_a_plural_is_no_state(extract):
+    assert _events(extract, "The focus of Kenyan talks is on strikes.") == []
+    assert not [e for e in _events(extract, "The debate in Ghana was on the strike.") if e.cameo[:2] == "14"]

@@ -433,6 +433,16 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
                 carried, code = pobj, noun.code
                 target_groups = [[dobj] if dobj is not None else [], _prep_objects(pobj, noun.target_preps)]
                 break
+    in_state = False
+    if code is None and lemma in lexicon.state_verbs:
+        # "workers went on strike", "the army was put on high alert": the state its subject goes into
+        for pobj in _prep_objects(verb, ("on",)):
+            state = _on_state(pobj, lexicon)
+            if state is not None:
+                consumed.add(pobj.i)
+                carried, code, in_state = pobj, state, True
+                target_groups = [_prep_objects(pobj, ("against",)), _prep_objects(verb, ("against",))]
+                break
     if code is None:
         if pattern is None:
             return []
@@ -449,7 +459,7 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
 
     # "a missile fired by the Houthis at Riyadh": a past participle on a noun is passive too
     passive = _passive_voice(verb) or (verb.dep_ == "acl" and verb.tag_ == "VBN")
-    if passive and lemma in _STATIVE and not any(c.dep_ == "agent" for c in children):
+    if passive and (lemma in _STATIVE or in_state) and not any(c.dep_ == "agent" for c in children):
         # "Israel is opposed to French mediation": a state, not a passive
         passive = False
         children = [c for c in children]
@@ -467,12 +477,33 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
         source_heads = source_override or [c for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb) or _misparsed_subject(verb, index)
         source_heads = [t for h in source_heads for t in _past_dateline(h)]
 
+    if in_state and code == "152" and any(h.lemma_.lower() in _POLICE for h in source_heads):
+        code = "151"  # police on alert
     if code in ("190", "193") and _aerial(source_heads, lexicon):
         code = "195"  # "warplanes struck", "drones hit": aerial weapons
     events = _pair_events(verb, trigger_end, code, source_heads, target_groups, index, lexicon, verb, source_places)
     for e in events:
         e.noun = carried
     return events
+
+
+_POLICE = {"police", "policeman", "policemen", "officer", "gendarmerie", "gendarme"}
+
+
+def _on_state(noun: Token, lexicon: Lexicon) -> str | None:
+    """The code of a state named after "on" ("on strike", "on a hunger strike", "on high alert"); None for
+    anything else ("the focus is on strikes", "on the strike")."""
+    if not lexicon.on_states or noun.tag_ in ("NNS", "NNPS"):
+        return None
+    if any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in noun.children):
+        return None
+    lemma = noun.lemma_.lower()
+    for child in noun.children:
+        if child.dep_ in ("compound", "amod") and child.i < noun.i:
+            found = lexicon.on_states.get(f"{child.lemma_.lower()} {lemma}") or lexicon.on_states.get(f"{child.lower_} {lemma}")
+            if found is not None:
+                return found
+    return lexicon.on_states.get(lemma)
 
 
 def _passive_voice(verb: Token) -> bool:

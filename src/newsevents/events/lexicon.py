@@ -49,6 +49,8 @@ class Lexicon:
     bomb_words: frozenset[str] = frozenset()
     ordnance_words: frozenset[str] = frozenset()
     bombing_codes: dict[str, str] | None = None
+    state_verbs: frozenset[str] = frozenset()
+    on_states: dict[str, str] | None = None  # "on strike", "on high alert": the state's code
     # family ("02", "03", "10", "12", "13") -> code prefix of the act the complement tells -> refined code
     complement_codes: dict[str, dict[str, str]] | None = None
 
@@ -123,15 +125,22 @@ def load_lexicon() -> Lexicon:
         unattributed_weapons=frozenset(raw.get("unattributed_weapons") or ()),
         measure_nouns=frozenset(raw.get("measure_nouns") or ()),
         **_bombings(raw.get("bombings") or {}, codes),
+        state_verbs=frozenset(raw.get("state_verbs") or ()),
+        on_states=_coded_words(raw.get("on_states") or {}, codes, "on_states"),
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
     )
 
 
-def _bombings(raw: dict, codes) -> dict:
-    refined = {str(word).lower(): str(code) for word, code in (raw.get("codes") or {}).items()}
-    for word, code in refined.items():
+def _coded_words(raw: dict, codes, table: str) -> dict[str, str]:
+    out = {str(word).lower(): str(code) for word, code in raw.items()}
+    for word, code in out.items():
         if code not in codes:
-            raise LexiconError(f"triggers.yaml: bombings code for '{word}' is unknown CAMEO code {code}")
+            raise LexiconError(f"triggers.yaml: {table} code for '{word}' is unknown CAMEO code {code}")
+    return out
+
+
+def _bombings(raw: dict, codes) -> dict:
+    refined = _coded_words(raw.get("codes") or {}, codes, "bombings")
     return {"bomb_words": frozenset(raw.get("bombs") or ()), "ordnance_words": frozenset(raw.get("ordnance") or ()),
             "bombing_codes": refined}
 
