@@ -549,3 +549,15 @@ def test_a_state_entered_after_on_is_an_act_of_whoever_is_in_it(extract, text, e
 def test_on_with_an_article_or_a_plural_is_no_state(extract):
     assert _events(extract, "The focus of Kenyan talks is on strikes.") == []
     assert not [e for e in _events(extract, "The debate in Ghana was on the strike.") if e.cameo[:2] == "14"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Russian hackers hacked the Ukrainian defence ministry.", ("RUS", "UKR", "170")),
+        ("China launched a cyberattack on Taiwan.", ("CHN", "TWN", "170")),
+        ("Iranian hackers defaced hundreds of Israeli websites.", ("IRN", "ISR", "170")),
+    ],
+)
+def test_cyber_attacks_are_coercion(extract, text, expected):
+    assert [(e.source.code[:3], e.target.code[:3], e.cameo) for e in _events(extract, text)] == [expected]
