@@ -561,3 +561,17 @@ def test_on_with_an_article_or_a_plural_is_no_state(extract):
 )
 def test_cyber_attacks_are_coercion(extract, text, expected):
     assert [(e.source.code[:3], e.target.code[:3], e.cameo) for e in _events(extract, text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Gunmen tried to assassinate Nigerian President Muhammadu Buhari in Abuja.", ("185", "asserted")),
+        ("Russia has attempted to seize Ukrainian ships.", ("181", "asserted")),
+        ("Britain said Iran tried to seize a British tanker.", ("181", "reported")),
+        ("Iran will try to seize British tankers.", ("181", "intended")),  # trying still to come: a plan
+        ("Russia tried to negotiate with Ukraine.", ("046", "intended")),  # only force and coercion are acts when tried
+    ],
+)
+def test_an_attempt_at_force_is_an_act(extract, text, expected):
+    assert [(e.cameo, e.modality) for e in _events(extract, text, published="2019-06-01")] == [expected], text

@@ -487,6 +487,14 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     return events
 
 
+_KILLING = {"kill", "assassinate", "murder", "slay"}
+
+
+def _attempted(trigger: Token, lexicon: Lexicon) -> bool:
+    """Whether the act is what someone tried to do ("tried to kill", "has attempted to seize")."""
+    return trigger.dep_ == "xcomp" and trigger.head.lemma_.lower() in lexicon.attempt_verbs
+
+
 _POLICE = {"police", "policeman", "policemen", "officer", "gendarmerie", "gendarme"}
 
 
@@ -839,6 +847,12 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         targets = [x for x in targets if _named(x)]
     code = _bombing(code, trigger, source_heads, lexicon)
     modality, attributed = modality_of(trigger, lexicon, index)
+    attempt = modality == "intended" and code[:2] in ("17", "18", "19", "20") and _attempted(trigger, lexicon)
+    if attempt:
+        # "tried to kill", "attempted to seize": the attempt is an act, as sure as the trying is ("will try" stays a plan)
+        tried, _ = modality_of(trigger.head, lexicon, index)
+        attempt = tried in ("asserted", "reported")
+        modality = tried if attempt else modality
     pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
     if not targets and len(sources) > 1 and _reciprocal(code, trigger, lexicon):
         # "Saudi Arabia and Egypt signed agreements": each party acts toward the other
@@ -853,7 +867,8 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
             continue
         if not _named(source) and not _named(target):
             continue  # "people were killed", "protesters clashed with police": nobody named
-        out.append(EventCandidate(trigger, trigger_end, code, source, target, modality, attributed, clause, list(used)))
+        killing = attempt and trigger.lemma_.lower() in _KILLING and target is not None and target.entry is not None and target.entry.kind == "person"
+        out.append(EventCandidate(trigger, trigger_end, "185" if killing else code, source, target, modality, attributed, clause, list(used)))
         if len(out) >= _MAX_PAIRS * (2 if len(sources) > 2 else 1):
             break
     return out

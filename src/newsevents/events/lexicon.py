@@ -39,6 +39,7 @@ class Lexicon:
     reporting_verbs: frozenset[str]
     intent_verbs: frozenset[str]
     command_verbs: frozenset[str] = frozenset()
+    attempt_verbs: frozenset[str] = frozenset()
     in_light_verbs: frozenset[str] = frozenset()
     participation_verbs: frozenset[str] = frozenset()
     symmetric: frozenset[str] = frozenset()
@@ -70,7 +71,8 @@ class LexiconError(ValueError):
 
 
 # lists of verbs with a role of their own; a `same_as` alias joins those its base is in
-_VERB_SETS = ("light_verbs", "reporting_verbs", "intent_verbs", "command_verbs", "in_light_verbs", "participation_verbs", "symmetric")
+_VERB_SETS = ("light_verbs", "reporting_verbs", "intent_verbs", "command_verbs", "in_light_verbs", "participation_verbs", "symmetric",
+              "attempt_verbs")
 
 
 @lru_cache(maxsize=1)
