@@ -575,3 +575,16 @@ def test_cyber_attacks_are_coercion(extract, text, expected):
 )
 def test_an_attempt_at_force_is_an_act(extract, text, expected):
     assert [(e.cameo, e.modality) for e in _events(extract, text, published="2019-06-01")] == [expected], text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kenyan youths threw stones at police in Kisumu.", ("KEN", "145")),
+        ("Some 20,000 Greek workers stopped work on Monday.", ("GRC", "143")),
+        ("The World Food Programme reduced food supplies to Somali refugees in Kenya.", ("IGO", "162")),
+        ("Libyan guards abused African immigrants in Tripoli.", ("LBY", "182")),
+    ],
+)
+def test_violent_protest_strikes_cuts_and_abuse(extract, text, expected):
+    assert [(e.source.code[:3], e.cameo) for e in _events(extract, text)] == [expected], text
