@@ -243,3 +243,15 @@ def test_universal_petrarch_floor(same_pipeline):
     assert petrarch["root"]["f1"] >= 0.23
     assert petrarch["code"]["f1"] >= 0.17
     assert ours["root"]["f1"] >= 0.17
+
+
+def test_a_claim_converted_to_the_accusation_the_sentence_codes_counts_once():
+    # "Sudan accused the rebels of attacking Darfur": the accusation, and the attack converted to Sudan's accusation
+    sdn = _actor("Sudan", 0, "SDN", "SDN", None, "SDN", "country")
+    rebels = _actor("the rebels", 14, "---REB", None, "REB", "SDNREB", "agent")
+    darfur = _actor("Darfur", 38, "SDN", "SDN", None, "SDN", "country")
+    accusation = _event(sdn, rebels, "112", ("accused", 6), "asserted")
+    attack = _event(rebels, darfur, "190", ("attacking", 28), "reported", sdn)
+    got = ev.our_events(type("A", (), {"events": [accusation, attack]})(), "petrarch")
+    assert [p.label() for p in got] == ["SDN->SDNREB 112"]
+    assert len(ev.our_events(type("A", (), {"events": [accusation, attack]})(), "ours")) == 2

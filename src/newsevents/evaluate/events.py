@@ -46,7 +46,8 @@ the act's code, as PETRARCH2 mostly does: of the 14 PETR2 records that tell a pl
 supply arms" 072, "is scheduled to attend a summit" 042, "pledged to expel" 174) and 5 the intent ("is
 seeking to deepen a partnership" 031); (4) an event with no source actor ("ten soldiers were killed") is
 dropped: PETRARCH codes none, and the shared sets have 1 in 443 gold events. Converted events are
-asserted and keep their actors; several claims that convert to the same event count once. Nothing else changes: hypothetical events, denials and other roots keep our coding.
+asserted and keep their actors; several events that are the same PETRARCH event (claims that convert
+to one accusation, or a claim converted to the accusation the sentence also codes) count once. Nothing else changes: hypothetical events, denials and other roots keep our coding.
 
 PLOVER gold lists the actors of a reciprocal verb ("X and Y agreed") as X->none and Y->none; in those
 records (flagged "reciprocal" in `note`) a gold event with no target also accepts the other listed actors
@@ -492,18 +493,22 @@ def our_events(article, convention: str, scheme: str = "cameo") -> list[PredEven
     `scheme` is the gold's ("cameo" or "plover"): only PLOVER gold codes a plan as a statement of intent."""
     events = getattr(article, "events", None) or []
     out: list[PredEvent] = []
-    seen: set[tuple] = set()
+    converted_keys: set[tuple] = set()
+    plain_keys: set[tuple] = set()
     for e in events:
         if convention == "petrarch":
             if e.source is None:
                 continue  # PETRARCH codes no event whose source it cannot find
             converted = _to_petrarch(e, intent_as_statement=scheme == "plover")
-            if converted is not None:
-                key = (converted.source and converted.source.code, converted.target and converted.target.code, converted.code, e.sentence_start)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(converted)
+            pred = converted or PredEvent(our_actor(e.source), our_actor(e.target), e.cameo, e.plover or f"({e.cameo_root})",
+                                          e.modality, our_actor(e.attributed_to), e.sentence)
+            # "X accused Y of Z": the accusation, and Z converted to X's accusation of Y, are one speech act
+            key = (pred.source and pred.source.code, pred.target and pred.target.code, pred.code, e.sentence_start)
+            if key in converted_keys or (converted is not None and key in plain_keys):
                 continue
+            (converted_keys if converted is not None else plain_keys).add(key)
+            out.append(pred)
+            continue
         out.append(PredEvent(our_actor(e.source), our_actor(e.target), e.cameo, e.plover or f"({e.cameo_root})",
                              e.modality, our_actor(e.attributed_to), e.sentence))
     return out
