@@ -588,3 +588,14 @@ def test_an_attempt_at_force_is_an_act(extract, text, expected):
 )
 def test_violent_protest_strikes_cuts_and_abuse(extract, text, expected):
     assert [(e.source.code[:3], e.cameo) for e in _events(extract, text)] == [expected], text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ten civilians were killed in a Saudi airstrike in Yemen.", {("SAUMIL", "YEMCVL", "195")}),
+        ("Three soldiers were wounded in a Taliban attack in Helmand.", {("AFGINSTAL", "AFGMIL", "190")}),
+    ],
+)
+def test_killed_in_a_named_attack_is_the_attackers_act_once(extract, text, expected):
+    assert _dyads(_events(extract, text)) == expected

@@ -471,6 +471,12 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
         source_heads = [g for c in children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         target_groups = [[c for c in children if c.dep_ in _PASSIVE_SUBJ], *target_groups]
         if not source_heads and code[:2] in ("18", "19", "20"):
+            # "were killed in Israeli tank shelling", "died in a Saudi airstrike": the act's doer did it
+            acts = [o for o in _prep_objects(verb, ("in", "during")) if (noun_trigger(o, lexicon) or _NO_TRIGGER).code[:2] in ("18", "19", "20")]
+            if any(index.for_argument(a) is not None for a in acts):
+                source_heads = acts
+                consumed.update(a.i for a in acts)
+        if not source_heads and code[:2] in ("18", "19", "20"):
             # "a mortar bomb was fired at Israel from the Gaza Strip": fire comes from where its shooters are
             source_heads, source_places = _prep_objects(verb, ("from",)), True
     else:
