@@ -599,3 +599,8 @@ def test_violent_protest_strikes_cuts_and_abuse(extract, text, expected):
 )
 def test_killed_in_a_named_attack_is_the_attackers_act_once(extract, text, expected):
     assert _dyads(_events(extract, text)) == expected
+
+
+def test_inspecting_something_in_a_country_is_aimed_at_the_country(extract):
+    events = _events(extract, "IAEA inspectors examined the reactors in Iran on Monday.")
+    assert [(e.source.code[:3], e.target.code, e.cameo) for e in events] == [("IGO", "IRN", "090")]

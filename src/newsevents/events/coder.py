@@ -58,7 +58,7 @@ _STATIVE = {"oppose", "commit", "determine", "dedicate", "devote", "resolve", "e
 _QUANTITY_HEADS = {"hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "million", "millions", "group", "number",
                    "crowd", "crowds", "band", "team", "delegation", "members", "member", "scores", "score", "handful", "some"}
 _FORMER = {"ousted", "former", "ex", "deposed", "exiled", "toppled", "overthrown", "late", "outgoing"}
-_PLACE_TARGET_ROOTS = {"07", "08", "14", "15", "16", "17", "18", "19", "20"}
+_PLACE_TARGET_ROOTS = {"07", "08", "09", "14", "15", "16", "17", "18", "19", "20"}
 _PARTICLES = {"back", "out", "off", "down", "up", "away", "in", "over", "aside"}
 _SUBJECT_CONTROL = {"promise", "pledge", "vow", "threaten", "offer", "agree", "refuse", "decline", "seek", "want", "try", "attempt"}
 
