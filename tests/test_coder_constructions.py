@@ -604,3 +604,16 @@ def test_killed_in_a_named_attack_is_the_attackers_act_once(extract, text, expec
 def test_inspecting_something_in_a_country_is_aimed_at_the_country(extract):
     events = _events(extract, "IAEA inspectors examined the reactors in Iran on Monday.")
     assert [(e.source.code[:3], e.target.code, e.cameo) for e in events] == [("IGO", "IRN", "090")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ukraine received 14 Leopard tanks from Poland on Monday.", {("POL", "UKR", "072")}),
+        ("Somalia received food aid from Turkey.", {("TUR", "SOM", "070")}),
+        ("Kurdish fighters received assurances from the Iraqi government.", {("IRQGOV", "IRQREB", "030")}),
+        ("The Kenyan president received the Ugandan foreign minister in Nairobi.", {("KENGOV", "UGAGOV", "043")}),
+    ],
+)
+def test_what_is_received_from_someone_is_their_giving(extract, text, expected):
+    assert _dyads(_events(extract, text)) == expected

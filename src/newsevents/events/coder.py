@@ -482,6 +482,12 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     else:
         source_heads = source_override or [c for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb) or _misparsed_subject(verb, index)
         source_heads = [t for h in source_heads for t in _past_dateline(h)]
+        givers = []
+        if pattern is not None and pattern.giver and code == pattern.code:
+            givers = _prep_objects(verb, (pattern.giver,)) or (_prep_objects(dobj, (pattern.giver,)) if dobj is not None else [])
+        if givers:
+            # "Ukraine received tanks from Poland": Poland gave them, to Ukraine
+            source_heads, target_groups = givers, [source_heads]
 
     if in_state and code == "152" and any(h.lemma_.lower() in _POLICE for h in source_heads):
         code = "151"  # police on alert

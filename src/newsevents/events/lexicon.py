@@ -22,6 +22,7 @@ class VerbPattern:
     target: str = "dobj"  # dobj | prep | none
     xcomp: frozenset[str] | None = None  # the lemma of the verb's "to"-clause ("ordered X to leave")
     pobj: frozenset[str] | None = None  # the object of `prep` ("pulled out of the deal")
+    giver: str | None = None  # a preposition whose object does the act, the subject receiving it ("received arms from Iran")
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def load_lexicon() -> Lexicon:
                     target=p.get("target", "prep" if p.get("prep") and not p.get("pobj") else "dobj"),
                     xcomp=frozenset(str(o).lower() for o in xcomp) if xcomp else None,
                     pobj=frozenset(str(o).lower() for o in pobj) if pobj else None,
+                    giver=p.get("giver"),
                 )
             )
         verbs[str(lemma).lower()] = tuple(parsed)
