@@ -617,3 +617,7 @@ def test_inspecting_something_in_a_country_is_aimed_at_the_country(extract):
 )
 def test_what_is_received_from_someone_is_their_giving(extract, text, expected):
     assert _dyads(_events(extract, text)) == expected
+
+
+def test_restrictions_against_a_countrys_goods_are_aimed_at_the_country(extract):
+    assert _dyads(_events(extract, "Italy imposed import restrictions against Turkish steel.")) == {("ITA", "TUR", "172")}
