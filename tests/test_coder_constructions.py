@@ -621,3 +621,14 @@ def test_what_is_received_from_someone_is_their_giving(extract, text, expected):
 
 def test_restrictions_against_a_countrys_goods_are_aimed_at_the_country(extract):
     assert _dyads(_events(extract, "Italy imposed import restrictions against Turkish steel.")) == {("ITA", "TUR", "172")}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The Thai army imposed a curfew on Monday.", {("THAMIL", "THACVL", "1723")}),
+        ("Ethiopia's government lifted the state of emergency.", {("ETHGOV", "ETHCVL", "0814")}),
+    ],
+)
+def test_a_curfew_or_emergency_with_no_one_named_is_on_the_countrys_own_people(extract, text, expected):
+    assert _dyads(_events(extract, text)) == expected

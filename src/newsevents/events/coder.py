@@ -116,6 +116,13 @@ class MentionIndex:
             return None
         return ActorMention(anchor.idx, anchor.idx + len(anchor), anchor.i, anchor.i + 1, entry, "implicit", "GOV", anchor.text)
 
+    def people_of(self, iso3: str, anchor: Token) -> ActorMention | None:
+        """A country's people as the implicit object of a measure taken on them, anchored on the act's trigger."""
+        entry = load_kb().country(iso3)
+        if entry is None:
+            return None
+        return ActorMention(anchor.idx, anchor.idx + len(anchor), anchor.i, anchor.i + 1, entry, "implicit", "CVL", anchor.text)
+
     def composite(self, iso3: str, agent: ActorMention) -> ActorMention:
         """An agent given a country by context ("ordered troops to withdraw": the orderer's troops)."""
         entry = load_kb().country(iso3)
@@ -848,6 +855,11 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         home = next((mention_country(_situate(s, trigger, None, None, index, as_target=False, code=code)) for s in sources), None)
         if home is not None:
             targets = [index.government_of(home, trigger)]
+    if not targets and code in _DOMESTIC_MEASURES:
+        # "imposed martial law", "lifted the state of emergency": a measure on the country's own people
+        home = next((mention_country(_situate(s, trigger, None, None, index, as_target=False, code=code)) for s in sources), None)
+        people = index.people_of(home, trigger) if home is not None else None
+        targets = [people] if people is not None else []
     if not sources and targets and code[:2] in ("18", "19", "20"):
         sources = _unidentified_attacker(trigger, source_heads, index, lexicon)
     if not sources and not targets:
@@ -886,6 +898,7 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
     return out
 
 
+_DOMESTIC_MEASURES = {"1723", "1724", "0813", "0814"}  # curfews, states of emergency, martial law: imposed and eased
 _STATE_SECTORS = {"GOV", "MIL", "COP", "JUD", "LEG", "SPY"}
 
 
