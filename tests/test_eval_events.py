@@ -255,3 +255,16 @@ def test_a_claim_converted_to_the_accusation_the_sentence_codes_counts_once():
     got = ev.our_events(type("A", (), {"events": [accusation, attack]})(), "petrarch")
     assert [p.label() for p in got] == ["SDN->SDNREB 112"]
     assert len(ev.our_events(type("A", (), {"events": [accusation, attack]})(), "ours")) == 2
+
+
+def test_against_plover_gold_a_plan_told_by_its_own_doer_is_a_threat():
+    # "French farmers said they would blockade Paris": CAMEO gold's claim (015), PLOVER gold's threat
+    farmers = _actor("French farmers", 0, "FRA", "FRA", "AGR", "FRAAGR", "composite")
+    they = _actor("they", 25, "FRA", "FRA", "AGR", "FRAAGR", "composite")
+    paris = _actor("Paris", 50, "FRA", "FRA", "GOV", "FRAGOV", "composite")
+    plan = _event(they, paris, "191", ("blockade", 40), "intended", farmers)
+    assert [p.code for p in ev.our_events(type("A", (), {"events": [plan]})(), "petrarch", "cameo")] == ["015"]
+    assert [p.code for p in ev.our_events(type("A", (), {"events": [plan]})(), "petrarch", "plover")] == ["138"]
+    # "Palestinian leaders said they would boycott all contact with the US": a threat of protest
+    boycott = _event(they, paris, "143", ("boycott", 40), "intended", farmers)
+    assert [p.code for p in ev.our_events(type("A", (), {"events": [boycott]})(), "petrarch", "plover")] == ["133"]

@@ -40,8 +40,9 @@ toward the event's source; a claim with no source is left as it is; a claim attr
 ("..., X said") is left as it is, as PETRARCH codes it; (2) a negated cooperative event (roots 03-08)
 becomes a rejection: 03->120, 04->125, 05->120, 06->121, 07->122, 08->124; (3) against PLOVER gold, an
 intended event (a plan, "will", "wants to") becomes CAMEO's statement of intent: cooperative roots
-04->036, 05->032, 06->031, 07->033, 08->035, and force as a threat: 15, 18, 19, 20->138, 16->131,
-17->130 (PLOVER's gold codes "Israel will evacuate the settlements" as AGREE); against CAMEO gold it keeps
+04->036, 05->032, 06->031, 07->033, 08->035, and protest or force as a threat: 14->133, 15, 18, 19, 20->138,
+16->131, 17->130 (PLOVER's gold codes "Israel will evacuate the settlements" as AGREE and "said they would
+boycott all contact" as THREATEN), before (1): "farmers said they would blockade Paris" is their threat; against CAMEO gold it keeps
 the act's code, as PETRARCH2 mostly does: of the 14 PETR2 records that tell a plan, 9 code the act ("will
 supply arms" 072, "is scheduled to attend a summit" 042, "pledged to expel" 174) and 5 the intent ("is
 seeking to deepen a partnership" 031); (4) an event with no source actor ("ten soldiers were killed") is
@@ -84,7 +85,7 @@ FICTIONAL_FILES = ("petrarch2_unittest", "petrarch1_validation")
 NEGATION_CODES = {"03": "120", "04": "125", "05": "120", "06": "121", "07": "122", "08": "124"}
 CLAIM_ROOTS = ("18", "19", "20")
 # the statement of intent an intended event becomes under PETRARCH conventions
-INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035",
+INTENT_CODES = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035", "14": "133",
                 "15": "138", "16": "131", "17": "130", "18": "138", "19": "138", "20": "138"}
 CLAIM_MODALITIES = ("reported", "intended")
 
@@ -520,7 +521,8 @@ def _to_petrarch(e, intent_as_statement: bool = True) -> PredEvent | None:
         code = NEGATION_CODES[e.cameo_root]
         return PredEvent(our_actor(e.source), our_actor(e.target), code, plover_of(code), "asserted", None, e.sentence,
                          f"negated {e.cameo}")
-    claim = _claim_to_petrarch(e)
+    # against PLOVER gold "X said it would blockade Paris" is X's threat, not a claim of the act
+    claim = None if intent_as_statement and e.modality == "intended" and e.cameo_root in INTENT_CODES else _claim_to_petrarch(e)
     if claim is not None:
         return claim
     if intent_as_statement and e.modality == "intended" and e.cameo_root in INTENT_CODES:
