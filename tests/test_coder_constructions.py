@@ -632,3 +632,8 @@ def test_restrictions_against_a_countrys_goods_are_aimed_at_the_country(extract)
 )
 def test_a_curfew_or_emergency_with_no_one_named_is_on_the_countrys_own_people(extract, text, expected):
     assert _dyads(_events(extract, text)) == expected
+
+
+def test_a_quantity_of_a_list_takes_the_whole_list(extract):
+    events = _events(extract, "Guinean police tortured scores of Sierra Leonean and Liberian refugees.")
+    assert {e.target.code[:3] for e in events} == {"SLE", "LBR"}

@@ -798,7 +798,10 @@ def _expand(heads: list[Token]) -> list[Token]:
     "B, and C" counts as three conjuncts."""
     out: list[Token] = []
     for head in heads:
-        for tok in (head, *head.conjuncts):
+        # "scores of Sierra Leonean and Liberian refugees": the quantity's list too
+        listed = [c for p in head.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"
+                  for c in g.conjuncts] if head.lower_ in _QUANTITY_HEADS else []
+        for tok in (head, *head.conjuncts, *listed):
             if tok not in out:
                 out.append(tok)
             for appos in tok.children:
