@@ -637,3 +637,8 @@ def test_a_curfew_or_emergency_with_no_one_named_is_on_the_countrys_own_people(e
 def test_a_quantity_of_a_list_takes_the_whole_list(extract):
     events = _events(extract, "Guinean police tortured scores of Sierra Leonean and Liberian refugees.")
     assert {e.target.code[:3] for e in events} == {"SLE", "LBR"}
+
+
+def test_blocking_a_crossing_or_transport_is_obstruction(extract):
+    events = _events(extract, "Polish farmers blocked the border crossing with Ukraine.")
+    assert [(e.source.code, e.target.code, e.cameo) for e in events] == [("POLAGR", "UKR", "144")]
