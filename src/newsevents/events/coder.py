@@ -109,19 +109,12 @@ class MentionIndex:
     def with_sector(self, country: ActorMention, sector: str) -> ActorMention:
         return ActorMention(country.start, country.end, country.tok_start, country.tok_end, country.entry, "composite", sector, country.text)
 
-    def government_of(self, iso3: str, anchor: Token) -> ActorMention | None:
-        """A country's government as the implicit addressee of an act, anchored on the act's trigger."""
+    def implicit(self, iso3: str, anchor: Token, sector: str) -> ActorMention | None:
+        """A country's sector (its government, its people) that an act implies, anchored on the act's trigger."""
         entry = load_kb().country(iso3)
         if entry is None:
             return None
-        return ActorMention(anchor.idx, anchor.idx + len(anchor), anchor.i, anchor.i + 1, entry, "implicit", "GOV", anchor.text)
-
-    def people_of(self, iso3: str, anchor: Token) -> ActorMention | None:
-        """A country's people as the implicit object of a measure taken on them, anchored on the act's trigger."""
-        entry = load_kb().country(iso3)
-        if entry is None:
-            return None
-        return ActorMention(anchor.idx, anchor.idx + len(anchor), anchor.i, anchor.i + 1, entry, "implicit", "CVL", anchor.text)
+        return ActorMention(anchor.idx, anchor.idx + len(anchor), anchor.i, anchor.i + 1, entry, "implicit", sector, anchor.text)
 
     def composite(self, iso3: str, agent: ActorMention) -> ActorMention:
         """An agent given a country by context ("ordered troops to withdraw": the orderer's troops)."""
@@ -853,16 +846,13 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
             if place is not None and not any(_same_actor(place, s) for s in sources):
                 targets, used = [place], [head]
                 break
-    if not targets and code[:2] == "14" and (trigger.pos_ in ("VERB", "AUX") or trigger.dep_ in ("dobj", "nsubj", "ROOT")):
-        # a protest that names no addressee is aimed at the protesters' own government (CAMEO practice)
+    protest = code[:2] == "14" and (trigger.pos_ in ("VERB", "AUX") or trigger.dep_ in ("dobj", "nsubj", "ROOT"))
+    if not targets and (protest or code in _DOMESTIC_MEASURES):
+        # a protest that names no addressee is aimed at the protesters' own government (CAMEO practice); a curfew,
+        # a state of emergency or martial law imposed or lifted with no one named is on the country's own people
         home = next((mention_country(_situate(s, trigger, None, None, index, as_target=False, code=code)) for s in sources), None)
-        if home is not None:
-            targets = [index.government_of(home, trigger)]
-    if not targets and code in _DOMESTIC_MEASURES:
-        # "imposed martial law", "lifted the state of emergency": a measure on the country's own people
-        home = next((mention_country(_situate(s, trigger, None, None, index, as_target=False, code=code)) for s in sources), None)
-        people = index.people_of(home, trigger) if home is not None else None
-        targets = [people] if people is not None else []
+        implicit = index.implicit(home, trigger, "GOV" if protest else "CVL") if home is not None else None
+        targets = [implicit] if implicit is not None else []
     if not sources and targets and code[:2] in ("18", "19", "20"):
         sources = _unidentified_attacker(trigger, source_heads, index, lexicon)
     if not sources and not targets:
