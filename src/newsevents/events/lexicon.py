@@ -73,7 +73,7 @@ class LexiconError(ValueError):
 
 # lists of verbs with a role of their own; a `same_as` alias joins those its base is in
 _VERB_SETS = ("light_verbs", "reporting_verbs", "intent_verbs", "command_verbs", "in_light_verbs", "participation_verbs", "symmetric",
-              "attempt_verbs")
+              "attempt_verbs", "state_verbs")
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +129,6 @@ def load_lexicon() -> Lexicon:
         unattributed_weapons=frozenset(raw.get("unattributed_weapons") or ()),
         measure_nouns=frozenset(raw.get("measure_nouns") or ()),
         **_bombings(raw.get("bombings") or {}, codes),
-        state_verbs=frozenset(raw.get("state_verbs") or ()),
         on_states=_coded_words(raw.get("on_states") or {}, codes, "on_states"),
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
     )
