@@ -395,13 +395,21 @@ def _datives(verb: Token) -> list[Token]:
 
 def noun_trigger(noun: Token, lexicon: Lexicon):
     """The lexicon entry for a noun, trying the two-word compound first ("hunger strike", "air strike")."""
+    return _two_word_entry(noun, lexicon.nouns)
+
+
+def _two_word_entry(noun: Token, table: dict, written: bool = False):
+    """`table`'s entry for a noun, the two words with the compound or adjective before it first ("hunger strike";
+    "joint exercises"), else the noun alone. With `written`, the modifier as written too ("heightened", whose
+    lemma is "heighten")."""
+    lemma = noun.lemma_.lower()
     for child in noun.children:
-        # "hunger strike", "air strike"; "joint exercises" (an adjective before the noun)
         if child.dep_ in ("compound", "amod") and child.i < noun.i:
-            found = lexicon.nouns.get(f"{child.lemma_.lower()} {noun.lemma_.lower()}")
-            if found is not None:
-                return found
-    return lexicon.nouns.get(noun.lemma_.lower())
+            for form in (child.lemma_.lower(), child.lower_) if written else (child.lemma_.lower(),):
+                found = table.get(f"{form} {lemma}")
+                if found is not None:
+                    return found
+    return table.get(lemma)
 
 
 def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: set[int]) -> list[EventCandidate]:
@@ -517,13 +525,7 @@ def _on_state(noun: Token, lexicon: Lexicon) -> str | None:
         return None
     if any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in noun.children):
         return None
-    lemma = noun.lemma_.lower()
-    for child in noun.children:
-        if child.dep_ in ("compound", "amod") and child.i < noun.i:
-            found = lexicon.on_states.get(f"{child.lemma_.lower()} {lemma}") or lexicon.on_states.get(f"{child.lower_} {lemma}")
-            if found is not None:
-                return found
-    return lexicon.on_states.get(lemma)
+    return _two_word_entry(noun, lexicon.on_states, written=True)
 
 
 def _passive_voice(verb: Token) -> bool:
