@@ -642,3 +642,42 @@ def test_a_quantity_of_a_list_takes_the_whole_list(extract):
 def test_blocking_a_crossing_or_transport_is_obstruction(extract):
     events = _events(extract, "Polish farmers blocked the border crossing with Ukraine.")
     assert [(e.source.code, e.target.code, e.cameo) for e in events] == [("POLAGR", "UKR", "144")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The junta imposed a curfew in Bamako.", {("MLIGOV", "MLICVL", "1723")}),
+        ("Russia lifted the curfew in Georgia on Monday.", {("RUS", "GEOCVL", "0813")}),
+    ],
+)
+def test_a_curfew_in_a_place_is_on_that_places_people(extract, text, expected):
+    assert _dyads(_events(extract, text)) == expected
+
+
+def test_declining_to_act_is_a_refusal_not_the_act(extract):
+    events = _events(extract, "Egypt declined to extradite the suspects to Libya.")
+    assert {(e.source.code, e.target.code, e.cameo[:2]) for e in events} == {("EGY", "LBY", "12")}
+    assert not _events(extract, "Steel exports declined to their lowest level in a decade.")
+
+
+def test_a_threat_held_out_on_a_condition_is_aimed_at_whoever_must_act(extract):
+    events = _events(extract, "Dock workers in Chile threatened to go on strike unless Peru reopened the port.")
+    assert ("CHLLAB", "PER", "133") in _dyads(events)
+
+
+def test_they_after_a_second_verb_is_the_first_verbs_subject(extract):
+    events = _events(extract, "Somali clan militias rejected a Kenyan proposal and said they opposed the new constitution.")
+    assert {e.source.code[:3] for e in events if e.cameo_root in ("11", "12")} == {"SOM"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Farmers in Kenya blocked a highway to show their anger at Ugandan import rules.", ("KENAGR", "UGA", "144")),
+        ("Thousands of people marched in Minsk in defiance of Russian authorities.", ("BLRCVL", "RUSGOV", "141")),
+        ("Workers went on hunger strike to demand the resignation of the Peruvian president.", ("PERLAB", "PERGOV", "1421")),
+    ],
+)
+def test_whom_a_protest_is_aimed_at_is_told_beside_it(extract, text, expected):
+    assert expected in _dyads(_events(extract, text)), text

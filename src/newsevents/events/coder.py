@@ -26,7 +26,7 @@ from newsevents.actors.kb import load_kb
 from newsevents.actors.resolve import ActorMention, by_token_index, mention_country
 from newsevents.events.clauses import DOCUMENT_NOUNS, filter_clauses, issued_document
 from newsevents.events.complements import has_to, infinitive_clauses, merge_complements
-from newsevents.events.lexicon import DEFAULT_TARGET_PREPS, Lexicon, NounTrigger, VerbPattern, load_lexicon
+from newsevents.events.lexicon import ANY, DEFAULT_TARGET_PREPS, Lexicon, NounTrigger, VerbPattern, load_lexicon
 from newsevents.events.modality import modality_of
 from newsevents.nlp.model import text_of
 
@@ -204,6 +204,8 @@ class MentionIndex:
         if token.dep_ not in ("nsubj", "nsubjpass") or token.head.dep_ != "ccomp" or token.lower_ not in (_PERSONAL | _NONPERSONAL):
             return None
         speech = token.head.head
+        if speech.dep_ == "conj" and not any(c.dep_ in _SUBJ for c in speech.children):
+            speech = speech.head  # "the rebels rejected the plan and said they ...": the first verb's subject speaks
         for subj in (c for c in speech.children if c.dep_ in _SUBJ and c.i < token.i):
             found = self.at(subj)
             if found is None or not found.coded:
@@ -550,7 +552,7 @@ def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patte
                                                           | {a.lemma_.lower() for a in dobj.children if a.dep_ == "appos"}
                                                           | {c.lemma_.lower() for c in dobj.conjuncts}) & p.object):
             continue
-        if p.xcomp is not None and not any(c.lemma_.lower() in p.xcomp for c in infinitive_clauses(verb)):
+        if p.xcomp is not None and not any(ANY in p.xcomp or c.lemma_.lower() in p.xcomp for c in infinitive_clauses(verb)):
             continue
         if p.pobj is not None and not any(o.lemma_.lower() in p.pobj for o in _phrase_objects(verb, p.prep)):
             continue
@@ -788,6 +790,22 @@ def governing_verb(token: Token) -> Token:
     return current
 
 
+_DEFIANCE = {"defiance", "protest", "opposition"}
+
+
+def _protest_aims(trigger: Token) -> list[Token]:
+    """Whom a protest is aimed at, told beside it: "blocked a road to show their anger at the United States",
+    "went on hunger strike to demand the resignation of the president", "in defiance of Chinese authorities"."""
+    out: list[Token] = []
+    for clause in (c for c in trigger.children if c.dep_ in ("advcl", "xcomp") and has_to(c)):
+        objects = [o for c in clause.children if c.dep_ in ("dobj", "obj") for o in (c, *c.conjuncts)]
+        out += objects + _prep_objects(clause, (*DEFAULT_TARGET_PREPS, "from"))
+        out += [g for o in objects for g in _prep_objects(o, ("of", "for", "against", "at", "with", "on", "to"))]
+    for stance in (o for o in _prep_objects(trigger, ("in",)) if o.lemma_.lower() in _DEFIANCE):
+        out += _prep_objects(stance, ("of", "at", "against", "to"))
+    return out
+
+
 def _expand(heads: list[Token]) -> list[Token]:
     """The heads and their conjuncts; a list "A, B, and C" that the parser read as A plus an apposition
     "B, and C" counts as three conjuncts."""
@@ -826,6 +844,8 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
     places_ok = code[:2] in _PLACE_TARGET_ROOTS or code[:2] in ("02", "04", "10", "13")
     if code[:2] in _AUTHOR_ROOTS:
         target_groups = [[*group, *(a for t in group for a in _authors(t))] for group in target_groups]
+    if code[:2] == "14":
+        target_groups = [*target_groups, _protest_aims(trigger)]
     for second in (False, True):
         for group in target_groups:
             found = [t for t in _resolve_all(_expand(group), index, second and places_ok) if not any(_same_actor(t, s) for s in sources)]
@@ -841,7 +861,7 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         objects = [c for c in trigger.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
         # where a yield or aid happens is its target only through its object ("the curfew in Montenegro"),
         # not through the act ("surrendered in Soroti" is no surrender to Uganda)
-        holders = objects if code[:2] in ("07", "08") else [trigger, *objects]
+        holders = objects if code[:2] in ("07", "08") and code not in _DOMESTIC_MEASURES else [trigger, *objects]
         around = [] if code[:2] in ("07", "08") else [c for c in trigger.children if c.dep_ in ("advmod", "npadvmod")]
         for head in (*(o for h in holders for o in _prep_objects(h, _LOCATIVE_PREPS)), *around):
             place = index.place_in(head)
@@ -855,6 +875,10 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         home = next((mention_country(_situate(s, trigger, None, None, index, as_target=False, code=code)) for s in sources), None)
         implicit = index.implicit(home, trigger, "GOV" if protest else "CVL") if home is not None else None
         targets = [implicit] if implicit is not None else []
+    if code in _DOMESTIC_MEASURES:
+        # "a curfew in Bangkok", "lifted the curfew in Montenegro": a place bears the measure through its people
+        targets = [index.implicit(country, trigger, "CVL") or t if t.form in ("place", "capital") and (country := mention_country(t)) else t
+                   for t in targets]
     if not sources and targets and code[:2] in ("18", "19", "20"):
         sources = _unidentified_attacker(trigger, source_heads, index, lexicon)
     if not sources and not targets:
@@ -932,6 +956,11 @@ def _situate(m, trigger: Token, other, attributed, index: MentionIndex, as_targe
             # the state acting on its people ("banned the opposition party"), or people facing their own
             # state ("opposition groups in Zimbabwe demanded that the president resign")
             return index.composite(country, m)
+    if not as_target and code[:2] == "14" and other is not None and not _is_bare(other) and mention_country(other) \
+            and (other.sector or (other.entry.sector if other.entry is not None else None)) == "GOV":
+        # "fundamentalists went on hunger strike to demand the president's resignation": nowhere said, protesters
+        # face their own government
+        return index.composite(mention_country(other), m)
     if not as_target and (m.entry.sector or "") in _STATE_SECTORS and mention_country(attributed):
         return index.composite(mention_country(attributed), m)
     if (m.sector or m.entry.sector or "") in _STATE_SECTORS and m.form != "title" and any(c.lower_ == "the" for c in head.children):

@@ -243,7 +243,9 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
                 new_group.append(replace(e, code=code, target=target, target_tokens=[c.trigger]))
                 continue
             elif derived:
-                target = c.target or e.target
+                # (a target the inner act only implies, "hold a strike": their own government, gives way to a
+                # named one: "threatened to strike unless Israel rescinded the annexation")
+                target = (c.target if c.target is not None and c.target.form != "implicit" else None) or e.target or c.target
             else:
                 target = e.target or c.target
             if _same(target, e.source):

@@ -11,6 +11,7 @@ import yaml
 from newsevents.events.ontology import load_ontology
 
 DEFAULT_TARGET_PREPS = ("against", "on", "with", "to", "at", "into", "toward", "towards")
+ANY = "*"  # `xcomp: any` in triggers.yaml: the verb has a "to"-clause, whatever it is ("declined to resign")
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class VerbPattern:
     prep: str | None = None
     object: frozenset[str] | None = None
     target: str = "dobj"  # dobj | prep | none
-    xcomp: frozenset[str] | None = None  # the lemma of the verb's "to"-clause ("ordered X to leave")
+    xcomp: frozenset[str] | None = None  # the lemma of the verb's "to"-clause ("ordered X to leave"); ANY: any lemma
     pobj: frozenset[str] | None = None  # the object of `prep` ("pulled out of the deal")
     giver: str | None = None  # a preposition whose object does the act, the subject receiving it ("received arms from Iran")
 
@@ -97,7 +98,7 @@ def load_lexicon() -> Lexicon:
                     prep=p.get("prep"),
                     object=frozenset(str(o).lower() for o in obj) if obj else None,
                     target=p.get("target", "prep" if p.get("prep") and not p.get("pobj") else "dobj"),
-                    xcomp=frozenset(str(o).lower() for o in xcomp) if xcomp else None,
+                    xcomp=frozenset({ANY}) if xcomp == "any" else frozenset(str(o).lower() for o in xcomp) if xcomp else None,
                     pobj=frozenset(str(o).lower() for o in pobj) if pobj else None,
                     giver=p.get("giver"),
                 )
