@@ -681,3 +681,23 @@ def test_they_after_a_second_verb_is_the_first_verbs_subject(extract):
 )
 def test_whom_a_protest_is_aimed_at_is_told_beside_it(extract, text, expected):
     assert expected in _dyads(_events(extract, text)), text
+
+
+def test_anti_names_what_someone_is_against_not_who_they_are(extract):
+    events = _events(extract, "Gunmen in Baghdad killed an anti-Iran cleric on Monday.")
+    assert [(e.source.code, e.target.code) for e in events] == [("IRQUAF", "---REL")]
+
+
+def test_forces_led_by_a_country_are_its_forces(extract):
+    events = _events(extract, "Saudi-led forces shelled rebel positions near Aden.")
+    assert {e.source.code for e in events} == {"SAUMIL"}
+
+
+def test_a_complaint_is_aimed_at_whom_it_is_about_not_whom_it_is_told_to(extract):
+    events = _events(extract, "Ghana complained to the African Union over Togolese border raids.")
+    assert ("GHA", "TGO", "114") in {(e.source.code, e.target.code[:3], e.cameo) for e in events if e.target}
+
+
+def test_a_helper_is_no_target(extract):
+    events = _events(extract, "Chad attacked Boko Haram camps with French help.")
+    assert {e.target.code[:3] for e in events} == {"NGA"}

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from newsevents.actors.kb import load_kb
 from newsevents.actors.layers import LayerSource
 from newsevents.actors.date_evidence import outside_window, titled_window
-from newsevents.actors.resolve import ActorMention, find_actors
+from newsevents.actors.resolve import ActorMention, after_anti, find_actors
 from newsevents.dates import DateMention, find_dates, verb_tense, with_tense
 from newsevents.events.coder import EventCandidate, MentionIndex, code_sentence_events, governing_verb
 from newsevents.events.lexicon import load_lexicon
@@ -127,8 +127,10 @@ class Pipeline:
             article.date_confidence = round(article.date_confidence * OFFICE_DISAGREEMENT_FACTOR, 2)
         actors = [m.to_actor(published) for m in mentions]
         focus = actor_countries(mentions, actors)
-        named_actors = {i for m in mentions if m.entry and m.entry.kind in ("organization", "person") for i in range(m.tok_start, m.tok_end)}
-        places = find_places(doc, self.gazetteer, focus, named_actors)
+        # names of organisations and people, and what "anti-" is against, are not where anything happens
+        not_places = {i for m in mentions if m.entry and m.entry.kind in ("organization", "person") for i in range(m.tok_start, m.tok_end)}
+        not_places |= {t.i for t in doc if after_anti(doc, t.i)}
+        places = find_places(doc, self.gazetteer, focus, not_places)
         # a named entity the KB does not know and that is a place is not an actor
         place_chars = {i for p in places for i in range(p.start, p.end)}
         keep = [i for i, m in enumerate(mentions) if m.entry is not None or m.start not in place_chars]

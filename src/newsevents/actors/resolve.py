@@ -91,6 +91,7 @@ def find_actors(doc: Doc, layers: tuple[LayerSource, ...] = ()) -> list[ActorMen
             continue
         mentions.append(_mention(span, match.start, match.end, match.alias))
     mentions = _drop_verbs(doc, mentions)
+    mentions = _drop_opposed(doc, mentions)
     mentions = _add_surnames(doc, mentions)
     mentions = _add_titled_surnames(doc, mentions)
     mentions = _ethnic_groups(doc, mentions)
@@ -117,6 +118,16 @@ def _covered_chars(doc: Doc, mentions: list[ActorMention]) -> bytearray:
 
 def _mention(span: Span, start: int, end: int, alias: Alias) -> ActorMention:
     return ActorMention(start, end, span.start, span.end, alias.entry, alias.form, alias.sector, text_of(span.doc)[start:end])
+
+
+def after_anti(doc: Doc, i: int) -> bool:
+    """Whether token i follows "anti-": "an anti-Syria journalist" is neither Syrian nor in Syria."""
+    return (i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "anti") or (i >= 1 and doc[i - 1].lower_ == "anti-")
+
+
+def _drop_opposed(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """"An anti-Syria journalist", "anti-American protests": what someone is against is not who they are."""
+    return [m for m in mentions if not after_anti(doc, m.tok_start)]
 
 
 def _drop_verbs(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
@@ -325,6 +336,8 @@ def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMent
                 located.update(g.i for g in objects)
         else:
             candidates += [g for g in child.children if g.dep_ in ("compound", "amod", "poss")]
+            if child.lemma_.lower() == "lead":  # "Saudi-led forces": the leader's
+                candidates += [g for g in child.children if g.dep_ in ("npadvmod", "nmod")]
     for child in candidates:
         found = by_token.get(child.i)
         if found and found is not agent and found.entry and found.entry.kind in ("country", "organization"):

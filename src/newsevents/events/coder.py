@@ -791,6 +791,7 @@ def governing_verb(token: Token) -> Token:
 
 
 _DEFIANCE = {"defiance", "protest", "opposition"}
+_HELP = {"help", "support", "assistance", "backing", "aid", "cooperation", "consent", "approval", "blessing", "participation"}
 
 
 def _protest_aims(trigger: Token) -> list[Token]:
@@ -846,6 +847,8 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         target_groups = [[*group, *(a for t in group for a in _authors(t))] for group in target_groups]
     if code[:2] == "14":
         target_groups = [*target_groups, _protest_aims(trigger)]
+    # "with Albania's help", "with Russian backing": a helper, not a target
+    target_groups = [[t for t in group if not (t.head.lower_ == "with" and t.lemma_.lower() in _HELP)] for group in target_groups]
     for second in (False, True):
         for group in target_groups:
             found = [t for t in _resolve_all(_expand(group), index, second and places_ok) if not any(_same_actor(t, s) for s in sources)]
