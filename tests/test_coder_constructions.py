@@ -701,3 +701,15 @@ def test_a_complaint_is_aimed_at_whom_it_is_about_not_whom_it_is_told_to(extract
 def test_a_helper_is_no_target(extract):
     events = _events(extract, "Chad attacked Boko Haram camps with French help.")
     assert {e.target.code[:3] for e in events} == {"NGA"}
+
+
+def test_an_exercise_of_two_countries_forces_is_military_cooperation(extract):
+    events = _events(extract, "Indian and Japanese warships began five days of naval drills in the Arabian Sea.")
+    assert {(e.source.code[:3], e.target.code[:3], e.cameo) for e in events} == {("IND", "JPN", "062"), ("JPN", "IND", "062")}
+    (alone,) = _events(extract, "Russian warships held exercises in the Baltic.")
+    assert alone.cameo == "150"
+
+
+def test_returning_seized_weapons_is_returning_property(extract):
+    events = _events(extract, "The militia returned the weapons it had seized from Malian soldiers.")
+    assert [(e.target.code, e.cameo) for e in events] == [("MLIMIL", "0842")]

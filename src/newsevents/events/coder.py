@@ -593,6 +593,10 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         # militia": what is looked into or blamed is the act's author; in the active voice a "by" on the verb
         # is the object's, attached one level up by the parser
         groups.append(_prep_objects(dobj, ("by",)) + ([] if _passive_voice(verb) else _prep_objects(verb, ("by",))))
+    if dobj is not None and pattern.code[:3] == "084":
+        # "returned the weapons seized from UN peacekeepers": what is given back goes to whom it was taken from
+        groups.append([g for d in (dobj, *dobj.conjuncts) for c in d.children if c.dep_ in ("acl", "relcl")
+                       for g in _prep_objects(c, ("from",))])
     if dobj is not None:
         # "expressed support for Kyiv", "imposed sanctions on Russia", "the release of prisoners"; what is
         # asked for is asked from someone ("demanded autonomy from Serbian authorities")
@@ -899,6 +903,8 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         tried, _ = modality_of(trigger.head, lexicon, index)
         attempt = tried in ("asserted", "reported")
         modality = tried if attempt else modality
+    if code == "150" and not targets and len({mention_country(s) for s in sources} - {None}) > 1:
+        code = "062"  # "French and Egyptian warships began war games": the exercise is joint, military cooperation
     pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
     if not targets and len(sources) > 1 and _reciprocal(code, trigger, lexicon):
         # "Saudi Arabia and Egypt signed agreements": each party acts toward the other
