@@ -713,3 +713,9 @@ def test_an_exercise_of_two_countries_forces_is_military_cooperation(extract):
 def test_returning_seized_weapons_is_returning_property(extract):
     events = _events(extract, "The militia returned the weapons it had seized from Malian soldiers.")
     assert [(e.target.code, e.cameo) for e in events] == [("MLIMIL", "0842")]
+
+
+def test_a_demand_of_coordinated_parties_is_a_demand_of_each(extract):
+    events = _events(extract, "Norway said the Colombian government and the rebels must return to the talks.")
+    assert {(e.source.code, e.target.code[:3]) for e in events if e.cameo_root == "10"} == {("NOR", "COL")}
+    assert len([e for e in events if e.cameo_root == "10"]) == 2

@@ -169,6 +169,7 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
         return None
     removed: list = []
     new_group: list = []
+    also: dict[int, list] = {}  # a first addressee -> the others coordinated with it
     for e in group:
         e = replace(e)
         fam = deontic or family(e.code)
@@ -209,7 +210,10 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
             continue
         acts = inner + [c for c in topics if c.code[:2] not in _SPEECH_ACT_ROOTS and fam in ("02", "10")]
         if fam in ("02", "10") and e.target is None:
-            e.target = _addressee(e, lexicon, index)
+            addressed = _addressees(e, lexicon, index)
+            if addressed:
+                e.target = addressed[0]
+                also[id(e.target)] = addressed[1:]
         if fam == "13" and e.target is None:
             e.target = _condition_subject(e, index)
         if not acts:
@@ -255,6 +259,8 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
         # what else the complement tells is its content too ("threatened to launch an offensive in its war with
         # Iraq": the war is not a second threat)
         removed += [c for c in all_inner if c not in acts]
+    # "said the government and the rebels must reach an agreement": a demand of each
+    new_group += [replace(x, target=other) for x in list(new_group) if x.target is not None for other in also.get(id(x.target), ())]
     return new_group, removed
 
 
@@ -408,11 +414,11 @@ def _merge_order(e, inner, index) -> list:
     return out
 
 
-def _addressee(e: "EventCandidate", lexicon: Lexicon, index: "MentionIndex"):
+def _addressees(e: "EventCandidate", lexicon: Lexicon, index: "MentionIndex") -> list:
     """Whom a demand or appeal is made of when it names no object: the subject of the demanded clause
-    ("demanded that Hamas renounce violence"), whom what is asked for is asked from, or the other side of
-    the cooperation asked for ("called for talks with Kyiv")."""
-    from newsevents.events.coder import _situate, noun_trigger
+    ("demanded that Hamas renounce violence"; every one of "the government and the rebels must"), whom what
+    is asked for is asked from, or the other side of the cooperation asked for ("called for talks with Kyiv")."""
+    from newsevents.events.coder import _expand, _is_bare, _resolve_all, _situate, noun_trigger
 
     candidates = [s for c in e.trigger.children if c.dep_ == "ccomp" for s in c.children if s.dep_ in ("nsubj", "nsubjpass")]
     # "asked for military aid from Germany", "sought support from Turkey": whom it is asked from
@@ -424,7 +430,10 @@ def _addressee(e: "EventCandidate", lexicon: Lexicon, index: "MentionIndex"):
     cooperation = [a for a in asked if (found := noun_trigger(a, lexicon)) is not None and found.code[:2] in _COOPERATIVE]
     candidates += [g for a in cooperation for p in a.children if p.dep_ == "prep" and p.lower_ == "with" for g in p.children if g.dep_ == "pobj"]
     for s in candidates:
-        found = index.for_argument(s)
-        if found is not None and not _same(found, e.source):
-            return _situate(found, e.trigger, e.source, e.attributed_to, index, as_target=True, code=e.code)
-    return None
+        found = [m for m in _resolve_all(_expand([s]), index) if not _same(m, e.source)]
+        if found:
+            # "the Colombian government and the rebels": the rebels the government faces are its country's
+            home = next((mention_country(m) for m in found if m.sector == "GOV" and mention_country(m)), None)
+            return [index.composite(home, m) if home and _is_bare(m) else
+                    _situate(m, e.trigger, e.source, e.attributed_to, index, as_target=True, code=e.code) for m in found]
+    return []
