@@ -719,3 +719,8 @@ def test_a_demand_of_coordinated_parties_is_a_demand_of_each(extract):
     events = _events(extract, "Norway said the Colombian government and the rebels must return to the talks.")
     assert {(e.source.code, e.target.code[:3]) for e in events if e.cameo_root == "10"} == {("NOR", "COL")}
     assert len([e for e in events if e.cameo_root == "10"]) == 2
+
+
+def test_local_protesters_face_their_government_foreign_ones_the_place(extract):
+    assert _dyads(_events(extract, "Thousands of protesters marched in Minsk on Saturday.")) == {("BLROPP", "BLRGOV", "141")}
+    assert _dyads(_events(extract, "French activists staged a protest in Moscow.")) == {("FRAOPP", "RUS", "141")}

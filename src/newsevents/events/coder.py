@@ -862,7 +862,10 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
                 break
         if targets:
             break
-    if not targets and code[:2] in _PLACE_TARGET_ROOTS and not (len(sources) > 1 and _reciprocal(code, trigger, lexicon)):
+    # (protesters of no named country are the place's own people, facing their government: below)
+    locals_protest = code[:2] == "14" and sources and all(_is_bare(s) for s in sources)
+    if not targets and code[:2] in _PLACE_TARGET_ROOTS and not (len(sources) > 1 and _reciprocal(code, trigger, lexicon)) \
+            and not locals_protest:
         # a material act on an unnamed object somewhere ("struck an airport in Tripoli", "lifted the curfew in
         # Montenegro"): the place's country is the target, as in CAMEO dictionaries' city entries
         objects = [c for c in trigger.children if c.dep_ in ("dobj", "obj", "nsubjpass")]
