@@ -724,3 +724,24 @@ def test_a_demand_of_coordinated_parties_is_a_demand_of_each(extract):
 def test_local_protesters_face_their_government_foreign_ones_the_place(extract):
     assert _dyads(_events(extract, "Thousands of protesters marched in Minsk on Saturday.")) == {("BLROPP", "BLRGOV", "141")}
     assert _dyads(_events(extract, "French activists staged a protest in Moscow.")) == {("FRAOPP", "RUS", "141")}
+
+
+def test_a_preposition_left_without_its_object_takes_the_participles_subject(nlp):
+    """The parse spaCy gives "granted asylum to five officers holed up in ...": "officers" the subject of "holed"."""
+    from spacy.tokens import Doc
+
+    from newsevents.events.coder import _prep_objects
+
+    words = ["Peru", "granted", "asylum", "to", "five", "officers", "holed", "up", "in", "Lima"]
+    heads = [1, 1, 1, 1, 5, 6, 1, 6, 6, 8]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "nummod", "nsubj", "advcl", "prt", "prep", "pobj"]
+    tags = ["NNP", "VBD", "NN", "IN", "CD", "NNS", "VBD", "RP", "IN", "NNP"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags)
+    assert [t.text for t in _prep_objects(doc[1], ("to",))] == ["officers"]
+    # "granted asylum to Lima after officers fled": a clause with a marker is a clause, and "to" has its object
+    words = ["Peru", "granted", "asylum", "to", "Lima", "after", "officers", "fled"]
+    heads = [1, 1, 1, 1, 3, 7, 7, 1]
+    deps = ["nsubj", "ROOT", "dobj", "prep", "pobj", "mark", "nsubj", "advcl"]
+    tags = ["NNP", "VBD", "NN", "IN", "NNP", "IN", "NNS", "VBD"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags)
+    assert [t.text for t in _prep_objects(doc[1], ("to",))] == ["Lima"]

@@ -645,6 +645,7 @@ def _prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
     for prep in preps:
         for child in (c for h in holders for c in h.children):
             if child.dep_ in ("prep", "agent", "dative") and child.lower_ == prep:
+                out += _stranded_object(child)
                 for g in child.children:
                     if g.dep_ == "prep" and g.lower_ in ("of", "to", "from"):
                         # a two-word preposition ("outside of Basra", "close to the border")
@@ -662,6 +663,22 @@ def _prep_objects(head: Token, preps: tuple[str, ...]) -> list[Token]:
                         # "met with Syrian President Bashar Assad Tuesday": the date swallowed the name
                         out += [c for c in g.children if c.dep_ == "compound" and c.ent_type_ not in _TIME_ENTS][-1:]
     return out
+
+
+def _stranded_object(prep: Token) -> list[Token]:
+    """"granted asylum to five officers holed up in the embassy": the parser may read a reduced relative clause
+    after a preposition as a clause of its own, leaving the preposition without its object (then the subject of
+    that participle, right after the preposition)."""
+    if any(g.dep_ in ("pobj", "pcomp") for g in prep.children) or prep.i + 1 >= len(prep.doc):
+        return []
+    nxt = prep.doc[prep.i + 1]
+    head = next((t for t in nxt.head.subtree if t.dep_ in ("nsubj", "nsubjpass") and t.left_edge.i == prep.i + 1), None) \
+        if nxt.dep_ != "punct" else None
+    clause = head.head if head is not None else None
+    if clause is None or clause.tag_ not in ("VBN", "VBG", "VBD") or clause.head.i != prep.head.i \
+            or any(c.dep_ in ("mark", "aux", "auxpass") for c in clause.children):
+        return []  # (a past tense with no marker or auxiliary, right after a preposition, is such a participle)
+    return [head]
 
 
 def _raised_object(verb: Token) -> Token | None:
