@@ -745,3 +745,20 @@ def test_a_preposition_left_without_its_object_takes_the_participles_subject(nlp
     tags = ["NNP", "VBD", "NN", "IN", "NNP", "IN", "NNS", "VBD"]
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags)
     assert [t.text for t in _prep_objects(doc[1], ("to",))] == ["Lima"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kenya announced the suspension of flights to Somalia.", ("KEN", "SOM", "160")),
+        ("Canada welcomed Washington's lifting of sanctions on Venezuela.", ("USAGOV", "VEN", "085")),
+        ("Poland ordered the closure of its border with Belarus.", ("POL", "BLR", "191")),
+        ("Estonia announced the expulsion of two Russian diplomats.", ("EST", "RUSGOV", "161")),
+    ],
+)
+def test_a_nominalized_act_is_coded_as_its_verb_on_what_it_is_of(extract, text, expected):
+    assert expected in _dyads(_events(extract, text)), text
+
+
+def test_a_nominalization_of_nothing_the_verb_codes_is_no_event(extract):
+    assert not _events(extract, "Kenya announced the closure of two schools in Nairobi.")

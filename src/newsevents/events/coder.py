@@ -396,8 +396,34 @@ def _datives(verb: Token) -> list[Token]:
 
 
 def noun_trigger(noun: Token, lexicon: Lexicon):
-    """The lexicon entry for a noun, trying the two-word compound first ("hunger strike", "air strike")."""
-    return _two_word_entry(noun, lexicon.nouns)
+    """The lexicon entry for a noun, trying the two-word compound first ("hunger strike", "air strike"); for a
+    nominalization, its verb's code on what it is of ("the suspension of air links": suspend links, 160)."""
+    found = _two_word_entry(noun, lexicon.nouns)
+    if found is not None or not lexicon.nominalizations:
+        return found
+    verb = lexicon.nominalizations.get(noun.lemma_.lower())
+    what = _nominalized_object(noun) if verb else None
+    if what is None:
+        return None
+    words = {what.lemma_.lower(), what.lower_, content_noun(what).lemma_.lower()} | {c.lemma_.lower() for c in what.conjuncts}
+    plain = [p for p in lexicon.verbs.get(verb, ()) if not (p.particle or p.prep or p.xcomp or p.pobj)]
+    found = next((p for p in plain if p.object is not None and words & p.object), None) or next((p for p in plain if p.object is None), None)
+    return NounTrigger(found.code, DEFAULT_TARGET_PREPS) if found is not None else None
+
+
+def _nominalized_object(noun: Token) -> Token | None:
+    """What a nominalized act is done to: its "of" phrase ("the lifting of sanctions")."""
+    return next((g for p in noun.children if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"), None)
+
+
+def _nominal_targets(noun: Token, preps: tuple[str, ...]) -> list[list[Token]]:
+    """For a nominalized act, where else its target may be: on what it is of ("the lifting of sanctions on
+    Iran"), then that itself ("the expulsion of Russian diplomats")."""
+    lexicon = load_lexicon()
+    what = _nominalized_object(noun) if noun.lemma_.lower() in (lexicon.nominalizations or {}) else None
+    if what is None:
+        return []
+    return [_prep_objects(what, preps), [what]]
 
 
 def _two_word_entry(noun: Token, table: dict, written: bool = False):
@@ -433,7 +459,7 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
             carried = content
             code = noun.code
             target_groups = [_datives(verb), _prep_objects(content, noun.target_preps), _prep_objects(dobj, noun.target_preps),
-                             _prep_objects(verb, noun.target_preps)]
+                             _prep_objects(verb, noun.target_preps), *_nominal_targets(content, noun.target_preps)]
     if code is None and lemma in lexicon.in_light_verbs:
         # "engaged Filipino peacekeepers in a firefight": the noun's act, toward the object
         for pobj in _prep_objects(verb, ("in", "into")):
@@ -781,7 +807,8 @@ def _noun_events(noun: Token, code: str, target_preps, index: MentionIndex, lexi
     if of_is_source:
         by = (*by, "of")
     source_heads += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in by for g in c.children if g.dep_ == "pobj"]
-    target_groups = [_prep_objects(noun, tuple(p for p in target_preps if not (of_is_source and p == "of")))]
+    target_groups = [_prep_objects(noun, tuple(p for p in target_preps if not (of_is_source and p == "of"))),
+                     *_nominal_targets(noun, target_preps)]
     sources = [m for m in (index.for_argument(h) for h in source_heads) if m is not None]
     if not any(_named(m) for m in sources) and _reciprocal(code, noun, lexicon):
         # "talks between Russian and Ukrainian delegations", "a prisoner exchange between Russia and Ukraine":

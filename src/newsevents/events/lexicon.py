@@ -56,6 +56,7 @@ class Lexicon:
     on_states: dict[str, str] | None = None  # "on strike", "on high alert": the state's code
     # family ("02", "03", "10", "12", "13") -> code prefix of the act the complement tells -> refined code
     complement_codes: dict[str, dict[str, str]] | None = None
+    nominalizations: dict[str, str] | None = None  # "suspension" -> "suspend": coded by the verb's object patterns
 
     def refine(self, family: str, inner_code: str) -> str | None:
         """The code of an appeal, intent, demand, rejection or threat whose content is an act coded `inner_code`
@@ -116,6 +117,10 @@ def load_lexicon() -> Lexicon:
         for members in sets.values():
             if base in members:
                 members.add(alias)
+    nominalizations = {str(n).lower(): str(v).lower() for n, v in (raw.get("nominalizations") or {}).items()}
+    for noun, verb in nominalizations.items():
+        if verb not in verbs:
+            raise LexiconError(f"triggers.yaml: nominalization '{noun}' names '{verb}', which is no verb here")
     nouns = {}
     for lemma, spec in (raw.get("nouns") or {}).items():
         code = str(spec["code"])
@@ -132,6 +137,7 @@ def load_lexicon() -> Lexicon:
         **_bombings(raw.get("bombings") or {}, codes),
         on_states=_coded_words(raw.get("on_states") or {}, codes, "on_states"),
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
+        nominalizations=nominalizations,
     )
 
 
