@@ -762,3 +762,8 @@ def test_a_nominalized_act_is_coded_as_its_verb_on_what_it_is_of(extract, text, 
 
 def test_a_nominalization_of_nothing_the_verb_codes_is_no_event(extract):
     assert not _events(extract, "Kenya announced the closure of two schools in Nairobi.")
+
+
+def test_mobilising_supporters_is_rallying_support_not_a_force_posture(extract):
+    assert {e.cameo for e in _events(extract, "Qatar has mobilised lobby groups in Britain to back Hamas.")} <= {"053"}
+    assert [e.cameo for e in _events(extract, "Armenia mobilised its reservists against Azerbaijan.")] == ["154"]
