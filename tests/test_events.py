@@ -43,6 +43,9 @@ def test_modalities(extract):
         "Russia is going to strike ISIS in Libya.": "intended",
         "The Kremlin said that Russian jets had bombed ISIS in Syria.": "reported",
         "Russian jets bombed ISIS in Syria.": "asserted",
+        # when the reporting verb's own act happened is the narrator's, what its complement tells is the speaker's
+        "Chad announced sanctions a day after Sudanese jets bombed Adre.": "asserted",
+        "Chad said Sudan imposed sanctions after Sudanese jets bombed Adre.": "reported",
     }
     for text, modality in cases.items():
         fights = _find(_events(extract, text), "19")

@@ -25,6 +25,8 @@ _NEGATIONS = {"not", "n't", "never", "no", "without"}
 _NEGATING_VERBS = {"fail", "refrain", "abstain", "neglect", "omit", "prevent"}
 # prepositions that introduce what is taken for granted around an act, not what the act's clause asserts
 _CIRCUMSTANCE_PREPS = {"despite", "after", "following", "amid", "since", "before", "over", "because", "during"}
+# marks of a clause that tells when or why the act of its governing verb happened
+_TIME_MARKS = {"after", "before", "when", "while", "since", "as", "until", "once", "because"}
 _CHAIN_DEPS = {"xcomp", "conj", "ccomp", "advcl", "relcl", "acl", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass", "attr", "parataxis", "oprd"}
 
 
@@ -60,6 +62,9 @@ def modality_of(trigger: Token, lexicon: Lexicon, index: "MentionIndex"):
         lemma = tok.lemma_.lower()
         # "accused Iran of attacking tankers": the accused act is the accuser's claim
         told = child_of.dep_ in ("ccomp", "xcomp", "parataxis", "advcl", "dobj", "conj") or (child_of.dep_ == "prep" and child_of.lower_ == "of")
+        if lemma in lexicon.reporting_verbs and child_of.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _TIME_MARKS
+                                                                                for m in child_of.children):
+            break  # "announced sanctions a day after the jet shot down a helicopter": the narrator tells when
         if lemma in lexicon.reporting_verbs and told:
             if not reported:
                 reported = True
