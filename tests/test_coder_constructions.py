@@ -767,3 +767,8 @@ def test_a_nominalization_of_nothing_the_verb_codes_is_no_event(extract):
 def test_mobilising_supporters_is_rallying_support_not_a_force_posture(extract):
     assert {e.cameo for e in _events(extract, "Qatar has mobilised lobby groups in Britain to back Hamas.")} <= {"053"}
     assert [e.cameo for e in _events(extract, "Armenia mobilised its reservists against Azerbaijan.")] == ["154"]
+
+
+def test_refugees_a_state_turns_away_are_not_its_own_people(extract):
+    events = _events(extract, "Jordan refused to admit more refugees.")
+    assert [e.target.code for e in events] == ["---REF"]

@@ -1006,7 +1006,8 @@ def _situate(m, trigger: Token, other, attributed, index: MentionIndex, as_targe
         # a state acts on its own people and forces ("banned the opposition party", "praised the armed forces"),
         # but envoys or officials it deals with are mostly another state's; people face their own state
         # ("opposition groups in Zimbabwe demanded that the president resign")
-        own_people = state and m.form != "title" and (m.sector or m.entry.sector) != "GOV" and code[:2] not in ("18", "19", "20")
+        # (refugees a state takes in or turns away are mostly others')
+        own_people = state and m.form != "title" and (m.sector or m.entry.sector) not in ("GOV", "REF") and code[:2] not in ("18", "19", "20")
         # (the civilians a state's forces strike are mostly another country's: left to the place or unknown)
         if country and (own_people or ((m.entry.sector or "") in _STATE_SECTORS and not state)):
             # the state acting on its people ("banned the opposition party"), or people facing their own
