@@ -3,10 +3,11 @@ short texts (a headline full of names reads as Welsh or Tswana to character n-gr
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import re
 from collections import Counter
 from functools import lru_cache
+from pathlib import Path
 
 SAMPLE_CHARS = 2000  # enough text for a sure guess; longer samples only cost time
 MIN_LETTERS = 20
@@ -32,12 +33,19 @@ def _detector():
 
 @lru_cache(maxsize=1)
 def _stop_words() -> dict[str, frozenset[str]]:
+    """spaCy's stop-word lists, each module loaded from its file alone: importing `spacy.lang.fr.stop_words`
+    would run `spacy.lang.fr` first, whose tokenizer exceptions take 3 s to compile, for nothing used here."""
+    languages = importlib.util.find_spec("spacy.lang")
+    base = Path(languages.submodule_search_locations[0]) if languages is not None else None
     lists = {}
     for lang in _VOTING_LANGUAGES:
-        try:
-            lists[lang] = frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS)
-        except ImportError:  # a language spaCy dropped: the vote goes on without it
-            continue
+        path = base / lang / "stop_words.py" if base is not None else None
+        if path is None or not path.is_file():
+            continue  # a language spaCy dropped: the vote goes on without it
+        spec = importlib.util.spec_from_file_location(f"_newsevents_stop_words_{lang}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        lists[lang] = frozenset(module.STOP_WORDS)
     return lists
 
 
