@@ -772,3 +772,8 @@ def test_mobilising_supporters_is_rallying_support_not_a_force_posture(extract):
 def test_refugees_a_state_turns_away_are_not_its_own_people(extract):
     events = _events(extract, "Jordan refused to admit more refugees.")
     assert [e.target.code for e in events] == ["---REF"]
+
+
+def test_a_passive_subject_is_what_a_verb_pattern_names(extract):
+    events = _events(extract, "Twelve Lithuanian diplomats were expelled by Belarus.")
+    assert _dyads(events) == {("BLR", "LTUGOV", "161")}

@@ -450,7 +450,9 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
     code, trigger_end, carried = None, verb.i + 1, None
     target_groups: list[list[Token]] = []
     # a verb pattern naming its object outranks the object's own code ("signed a declaration" is an agreement)
-    pattern = _match_pattern(verb, children, dobj, lexicon.verbs.get(lemma, ()))
+    # (in the passive, what a pattern names is the subject: "45 diplomats were expelled")
+    patient = dobj if dobj is not None else next((c for c in children if c.dep_ == "nsubjpass"), None)
+    pattern = _match_pattern(verb, children, patient, lexicon.verbs.get(lemma, ()))
     if lemma in lexicon.light_verbs and dobj is not None and (pattern is None or pattern.object is None):
         content = content_noun(dobj)  # "provided 70 million dollars of aid": the aid
         noun = noun_trigger(content, lexicon)
