@@ -777,3 +777,32 @@ def test_refugees_a_state_turns_away_are_not_its_own_people(extract):
 def test_a_passive_subject_is_what_a_verb_pattern_names(extract):
     events = _events(extract, "Twelve Lithuanian diplomats were expelled by Belarus.")
     assert _dyads(events) == {("BLR", "LTUGOV", "161")}
+
+
+def test_protesters_destroying_property_riot(extract):
+    assert {e.cameo for e in _events(extract, "Rioters in Nairobi set fire to government offices.")} == {"145"}
+
+
+def test_a_protest_in_a_countrys_jails_faces_the_jailer(extract):
+    events = _events(extract, "Kurdish prisoners began a hunger strike in Turkish prisons.")
+    assert {e.target.code[:3] for e in events} == {"TUR"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Azerbaijan massed troops along its border with Armenia.", ("AZE", "ARM", "154")),
+        ("Belarus moved thousands of troops to the border with Poland.", ("BLR", "POL", "154")),
+    ],
+)
+def test_forces_moved_to_a_border_face_the_country_beyond_it(extract, text, expected):
+    assert expected in _dyads(_events(extract, text))
+
+
+def test_an_attack_on_a_ship_linked_to_someone_is_aimed_at_them(extract):
+    events = _events(extract, "Somali pirates hijacked a bulk carrier owned by a Greek company.")
+    assert {e.target.code[:3] for e in events} == {"GRC"}
+
+
+def test_a_trade_war_is_no_fighting(extract):
+    assert not [e for e in _events(extract, "Beijing's trade war with Washington deepened.") if e.cameo_root == "19"]

@@ -399,6 +399,8 @@ def noun_trigger(noun: Token, lexicon: Lexicon):
     """The lexicon entry for a noun, trying the two-word compound first ("hunger strike", "air strike"); for a
     nominalization, its verb's code on what it is of ("the suspension of air links": suspend links, 160)."""
     found = _two_word_entry(noun, lexicon.nouns)
+    if found is not None and lexicon.not_events and _two_word_entry(noun, dict.fromkeys(lexicon.not_events, True), written=True):
+        return None  # "the Philippines' drug war", "a trade war"
     if found is not None or not lexicon.nominalizations:
         return found
     verb = lexicon.nominalizations.get(noun.lemma_.lower())
@@ -632,6 +634,12 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         if pattern.code[:2] in ("02", "10"):
             preps = (*preps, "from")
         groups.append(_prep_objects(dobj, preps))
+    if dobj is not None and pattern.code[:2] == "17" and (noun_trigger(dobj, load_lexicon()) or _NO_TRIGGER).code[:2] == "14":
+        groups.append(_prep_objects(dobj, ("by",)))  # "dispersed sit-ins by supporters of Morsi": the protesters
+    if dobj is not None and pattern.code[:2] in ("17", "18", "19", "20"):
+        # "hijacked a ship linked to an Israeli businessman": the owner
+        groups.append([g for d in (dobj, *dobj.conjuncts) for c in d.children if c.dep_ in ("acl", "relcl")
+                       and c.lemma_.lower() in _OWNERSHIP for g in _prep_objects(c, ("by", "to"))])
     groups.append(_prep_objects(verb, _FALLBACK_PREPS))
     if dobj is not None and (pattern.object is not None or pattern.xcomp is not None):
         if pattern.code[:2] in ("19", "20"):
@@ -650,7 +658,8 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         groups.append([s for c in verb.children if c.dep_ == "ccomp" for s in c.children if s.dep_ in ("nsubj", "nsubjpass")])
     if pattern.code[:2] in ("13", "15"):
         # "mobilized reservists for a possible war against Iraq": whom the force is readied against
-        holders = [*_prep_objects(verb, ("for", "in", "ahead")), *([dobj] if dobj is not None else [])]
+        where = ("for", "in", "ahead", "to", "along", "near", "at", "toward", "towards", "on")
+        holders = [*_prep_objects(verb, where), *([dobj, *_prep_objects(dobj, where)] if dobj is not None else [])]
         groups.append([g for h in holders for g in _prep_objects(h, ("against", "with", "on"))])
     return [g for g in groups if g]
 
@@ -841,6 +850,10 @@ def governing_verb(token: Token) -> Token:
 
 
 _DEFIANCE = {"defiance", "protest", "opposition"}
+_CUSTODY = {"jail", "prison", "detention", "custody", "cell"}
+_PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "mob"}
+# what links a thing to its owner ("a ship linked to an Israeli businessman", "tankers owned by a Greek firm")
+_OWNERSHIP = {"own", "operate", "link", "belong", "charter", "manage", "tie", "connect", "register"}
 _HELP = {"help", "support", "assistance", "backing", "aid", "cooperation", "consent", "approval", "blessing", "participation"}
 
 
@@ -854,6 +867,9 @@ def _protest_aims(trigger: Token) -> list[Token]:
         out += [g for o in objects for g in _prep_objects(o, ("of", "for", "against", "at", "with", "on", "to"))]
     for stance in (o for o in _prep_objects(trigger, ("in",)) if o.lemma_.lower() in _DEFIANCE):
         out += _prep_objects(stance, ("of", "at", "against", "to"))
+    # "a hunger strike in Israeli jails": the jailer
+    for holder in (trigger, *(c for c in trigger.children if c.dep_ in ("dobj", "obj"))):
+        out += [o for o in _prep_objects(holder, ("in",)) if o.lemma_.lower() in _CUSTODY]
     return out
 
 
@@ -945,6 +961,8 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
     if any(_named(x) for x in targets):
         targets = [x for x in targets if _named(x)]
     code = _bombing(code, trigger, source_heads, lexicon)
+    if code in ("171", "1712") and any(h.lemma_.lower() in _PROTESTERS for h in source_heads):
+        code = "145"  # "protesters set fire to police stations": a riot
     modality, attributed = modality_of(trigger, lexicon, index)
     attempt = modality == "intended" and code[:2] in ("17", "18", "19", "20") and _attempted(trigger, lexicon)
     if attempt:

@@ -57,6 +57,7 @@ class Lexicon:
     # family ("02", "03", "10", "12", "13") -> code prefix of the act the complement tells -> refined code
     complement_codes: dict[str, dict[str, str]] | None = None
     nominalizations: dict[str, str] | None = None  # "suspension" -> "suspend": coded by the verb's object patterns
+    not_events: frozenset[str] = frozenset()  # "trade war": two words that name no event
 
     def refine(self, family: str, inner_code: str) -> str | None:
         """The code of an appeal, intent, demand, rejection or threat whose content is an act coded `inner_code`
@@ -138,6 +139,7 @@ def load_lexicon() -> Lexicon:
         on_states=_coded_words(raw.get("on_states") or {}, codes, "on_states"),
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
         nominalizations=nominalizations,
+        not_events=frozenset(str(w).lower() for w in raw.get("not_events") or ()),
     )
 
 
