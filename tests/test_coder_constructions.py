@@ -806,3 +806,8 @@ def test_an_attack_on_a_ship_linked_to_someone_is_aimed_at_them(extract):
 
 def test_a_trade_war_is_no_fighting(extract):
     assert not [e for e in _events(extract, "Beijing's trade war with Washington deepened.") if e.cameo_root == "19"]
+
+
+def test_an_agent_affiliated_with_a_named_group_is_the_group(extract):
+    events = _events(extract, "Militiamen affiliated with Hezbollah fired rockets at northern Israel.")
+    assert {(e.source.code, e.target.code) for e in events} == {("LBNUAFHEZ", "ISR")}

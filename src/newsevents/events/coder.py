@@ -130,6 +130,12 @@ class MentionIndex:
         villages near Aleppo") stands for the place's country, as city entries do in CAMEO dictionaries.
         """
         found = self.at(token)
+        if found is None or (found.entry is not None and found.entry.kind == "agent"):
+            # "workers affiliated with the Serbian union", "gunmen linked to al-Shabaab": whom they belong to
+            for holder in (c for c in token.children if c.dep_ == "acl" and c.lemma_.lower() in _AFFILIATION):
+                allied = next((a for o in _prep_objects(holder, ("with", "to")) if (a := self.for_argument(o)) is not None), None)
+                if allied is not None and allied.coded:
+                    return allied
         if found is not None and found.coded:
             return found
         if token.pos_ == "PRON" or (token.lower_ in _GROUP_NOUNS and any(c.lower_ == "the" for c in token.children)):
@@ -850,6 +856,7 @@ def governing_verb(token: Token) -> Token:
 
 
 _DEFIANCE = {"defiance", "protest", "opposition"}
+_AFFILIATION = {"affiliate", "link", "tie", "belong", "ally", "connect", "loyal"}
 _CUSTODY = {"jail", "prison", "detention", "custody", "cell"}
 _PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "mob"}
 # what links a thing to its owner ("a ship linked to an Israeli businessman", "tankers owned by a Greek firm")
