@@ -811,3 +811,13 @@ def test_a_trade_war_is_no_fighting(extract):
 def test_an_agent_affiliated_with_a_named_group_is_the_group(extract):
     events = _events(extract, "Militiamen affiliated with Hezbollah fired rockets at northern Israel.")
     assert {(e.source.code, e.target.code) for e in events} == {("LBNUAFHEZ", "ISR")}
+
+
+def test_its_troops_as_subject_are_the_possessors_forces(extract):
+    events = _events(extract, "Turkey said its troops had shelled Kurdish positions near Kobani.")
+    assert {e.source.code for e in events if e.cameo_root == "19"} == {"TURMIL"}
+
+
+def test_a_participle_read_as_the_subject_gives_way_to_its_own_subject(extract):
+    events = _events(extract, "The Red Cross operating in Yemen said Saudi forces must allow aid convoys into Hodeidah.")
+    assert {e.source.code[:3] for e in events} == {"NGO"}

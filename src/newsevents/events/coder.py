@@ -155,9 +155,15 @@ class MentionIndex:
         # "its aircraft": the possessor, but only when the phrase names no actor itself
         # ("his Iraqi counterpart Haider al-Abadi" is Iraq's, not the speaker's)
         for pronoun in possessors:
-            found = self._antecedent(pronoun)
-            if found is not None:
-                return found
+            owner = self._antecedent(pronoun)
+            if owner is not None:
+                agent = self.at(token)
+                if agent is not None and agent.entry is not None and agent.entry.kind == "agent" and mention_country(owner) \
+                        and pronoun.head.i == token.i and token.dep_ in ("nsubj", "nsubjpass"):
+                    # "Russia said its troops captured...": Russia's troops act (as an object, "pulled its troops
+                    # back", they are the owner's own and no target)
+                    return self.composite(mention_country(owner), agent)
+                return owner
         place = self.place_in(token) if allow_place else None
         if place is not None:
             return place
@@ -526,7 +532,8 @@ def _verb_events(verb: Token, index: MentionIndex, lexicon: Lexicon, consumed: s
             # "a mortar bomb was fired at Israel from the Gaza Strip": fire comes from where its shooters are
             source_heads, source_places = _prep_objects(verb, ("from",)), True
     else:
-        source_heads = source_override or [c for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb) or _misparsed_subject(verb, index)
+        source_heads = source_override or [_clausal_subject(c) for c in children if c.dep_ in _SUBJ] or _inherited_subject(verb) \
+            or _misparsed_subject(verb, index)
         source_heads = [t for h in source_heads for t in _past_dateline(h)]
         givers = []
         if pattern is not None and pattern.giver and code == pattern.code:
@@ -761,6 +768,16 @@ def _past_dateline(head: Token) -> list[Token]:
             return real
         frontier = nxt
     return [head]
+
+
+def _clausal_subject(subject: Token) -> Token:
+    """"The Red Cross operating in Iraq said": the parser may make the participle the subject, and the
+    name its subject; the name is who speaks."""
+    if subject.pos_ == "VERB" and subject.tag_ == "VBG":
+        inner = next((c for c in subject.children if c.dep_ == "nsubj" and c.i < subject.i), None)
+        if inner is not None:
+            return inner
+    return subject
 
 
 def _misparsed_subject(verb: Token, index: MentionIndex) -> list[Token]:
