@@ -152,3 +152,10 @@ def test_title_and_surname(extract):
     assert ("Bush", "USAGOV") in _actors(extract, "President Bush spoke.", "2008-08-06")
     # no king of that name in the KB: another Hassan must not be taken
     assert all(code is None or code.startswith("ent:") for text, code in _actors(extract, "King Hassan spoke.", "1990-01-01") if text == "Hassan")
+
+
+def test_an_institution_named_with_a_country_is_that_countrys(pipeline):
+    from newsevents.actors.resolve import find_actors
+
+    doc = pipeline.nlp("The Nigerian Senate and Kenya's Senate rejected the bill; the US Senate did not.")
+    assert [m.to_actor(None).code for m in find_actors(doc)] == ["NGALEG", "KENLEG", "USALEG"]

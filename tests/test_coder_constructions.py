@@ -311,8 +311,10 @@ def test_there_is_introduces_the_news(extract):
 
 
 def test_they_after_coordinated_speakers_is_the_speakers(extract):
+    """Each speaker says it of himself: two events, each his own claim."""
     events = _events(extract, "Obama and Putin said they will attack Iraq.", published="2015-06-01")
-    assert [(e.source.code, e.target.code, e.cameo[:2]) for e in events] == [("USAGOV", "IRQ", "19")]
+    assert [(e.source.code, e.target.code, e.cameo[:2], e.attributed_to.code) for e in events] == [
+        ("USAGOV", "IRQ", "19", "USAGOV"), ("RUSGOV", "IRQ", "19", "RUSGOV")]
 
 
 def test_an_agent_word_used_as_a_verb_is_no_actor(extract):

@@ -98,6 +98,7 @@ def find_actors(doc: Doc, layers: tuple[LayerSource, ...] = ()) -> list[ActorMen
     mentions = _drop_capitals_naming_things(doc, mentions)
     mentions = _drop_datelines(doc, mentions)
     mentions = _merge_agents(doc, mentions)
+    mentions = _owned_institutions(doc, mentions)
     mentions += _unknown_entities(doc, mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -320,6 +321,25 @@ def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
     inner = {id(m) for m in made for o in made if o is not m and o.tok_start <= m.tok_start and m.tok_end <= o.tok_end
              and o.tok_end - o.tok_start > m.tok_end - m.tok_start}
     return [m for m in out if id(m) not in inner]
+
+
+def _owned_institutions(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
+    """"Rwanda's Senate", "the Nigerian Senate": an institution our table gives one country by default ("Senate":
+    the US one) is the country named on it."""
+    by_token = by_token_index(mentions)
+    out, dropped = [], set()
+    for m in mentions:
+        if m.entry is not None and m.entry.kind == "country" and m.form in ("alias", "metonym") and m.sector:
+            head = doc[m.tok_end - 1]
+            owner = next((o for c in head.children if c.dep_ in ("poss", "amod", "compound") and c.i < m.tok_start
+                          and (o := by_token.get(c.i)) is not None and o.entry is not None and o.entry.kind == "country"
+                          and o.entry is not m.entry), None)
+            if owner is not None:
+                dropped.add(id(owner))
+                m = replace(owner, start=owner.start, end=m.end, tok_start=owner.tok_start, tok_end=m.tok_end, form="composite",
+                            sector=m.sector, text=text_of(doc)[owner.start:m.end])
+        out.append(m)
+    return [m for m in out if id(m) not in dropped]
 
 
 def _qualifying_country(head, agent: ActorMention, by_token: dict[int, ActorMention]) -> ActorMention | None:

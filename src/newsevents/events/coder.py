@@ -1011,7 +1011,11 @@ def _pair_events(trigger, trigger_end, code, source_heads, target_groups, index,
         if not _named(source) and not _named(target):
             continue  # "people were killed", "protesters clashed with police": nobody named
         killing = attempt and trigger.lemma_.lower() in _KILLING and target is not None and target.entry is not None and target.entry.kind == "person"
-        out.append(EventCandidate(trigger, trigger_end, "185" if killing else code, source, target, modality, attributed, clause, list(used)))
+        speaker = attributed
+        if attributed is not None and source is not None and source.entry is not None and trigger.doc[source.tok_end - 1] in \
+                trigger.doc[attributed.tok_end - 1].conjuncts:
+            speaker = source  # "Obama and Putin said they would...": each says it of himself
+        out.append(EventCandidate(trigger, trigger_end, "185" if killing else code, source, target, modality, speaker, clause, list(used)))
         if len(out) >= _MAX_PAIRS * (2 if len(sources) > 2 else 1):
             break
     return out
@@ -1159,6 +1163,10 @@ def _resolve_all(heads: list[Token], index: MentionIndex, allow_place: bool = Fa
         if mention is not None and mention not in out:
             out.append(mention)
             out += [m for m in _coordinated_qualifiers(head, mention, index) if m not in out]
+            if head.lower_ in _PLURAL and head.pos_ == "PRON":
+                # "Obama and Putin said they will...": "they" are all of the coordinated antecedent
+                antecedent = head.doc[mention.tok_end - 1]
+                out += [m for c in antecedent.conjuncts if (m := index.for_argument(c)) is not None and m not in out]
     return out
 
 
