@@ -823,3 +823,10 @@ def test_its_troops_as_subject_are_the_possessors_forces(extract):
 def test_a_participle_read_as_the_subject_gives_way_to_its_own_subject(extract):
     events = _events(extract, "The Red Cross operating in Yemen said Saudi forces must allow aid convoys into Hodeidah.")
     assert {e.source.code[:3] for e in events} == {"NGO"}
+
+
+def test_wanting_someone_to_act_is_an_appeal_to_them(extract):
+    (e,) = _events(extract, "Washington wants Ankara to release the detained pastor.")
+    assert (e.source.code, e.target.code, e.cameo[:2], e.modality) == ("USAGOV", "TURGOV", "02", "asserted")
+    (e,) = _events(extract, "Turkey wants to strike Kurdish positions in Syria.")
+    assert e.cameo_root == "19" and e.modality == "intended"

@@ -591,9 +591,10 @@ def _match_pattern(verb: Token, children: list[Token], dobj: Token | None, patte
             continue
         # the word as written too: "the wounded" is lemmatised as the verb "wound"
         # (and what is coordinated with it: "provided photographs and other military intelligence")
-        if p.object is not None and (dobj is None or not ({dobj.lemma_.lower(), dobj.lower_, content_noun(dobj).lemma_.lower()}
-                                                          | {a.lemma_.lower() for a in dobj.children if a.dep_ == "appos"}
-                                                          | {c.lemma_.lower() for c in dobj.conjuncts}) & p.object):
+        if p.object is not None and (dobj is None or (ANY not in p.object and not (
+                {dobj.lemma_.lower(), dobj.lower_, content_noun(dobj).lemma_.lower()}
+                | {a.lemma_.lower() for a in dobj.children if a.dep_ == "appos"}
+                | {c.lemma_.lower() for c in dobj.conjuncts}) & p.object)):
             continue
         if p.xcomp is not None and not any(ANY in p.xcomp or c.lemma_.lower() in p.xcomp for c in infinitive_clauses(verb)):
             continue

@@ -11,7 +11,7 @@ import yaml
 from newsevents.events.ontology import load_ontology
 
 DEFAULT_TARGET_PREPS = ("against", "on", "with", "to", "at", "into", "toward", "towards")
-ANY = "*"  # `xcomp: any` in triggers.yaml: the verb has a "to"-clause, whatever it is ("declined to resign")
+ANY = "*"  # `xcomp: any` / `object: any` in triggers.yaml: there is one, whatever it is ("declined to resign")
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class VerbPattern:
     code: str
     particle: str | None = None
     prep: str | None = None
-    object: frozenset[str] | None = None
+    object: frozenset[str] | None = None  # ANY: any object
     target: str = "dobj"  # dobj | prep | none
     xcomp: frozenset[str] | None = None  # the lemma of the verb's "to"-clause ("ordered X to leave"); ANY: any lemma
     pobj: frozenset[str] | None = None  # the object of `prep` ("pulled out of the deal")
@@ -98,7 +98,7 @@ def load_lexicon() -> Lexicon:
                     code=code,
                     particle=p.get("particle"),
                     prep=p.get("prep"),
-                    object=frozenset(str(o).lower() for o in obj) if obj else None,
+                    object=frozenset({ANY}) if obj == "any" else frozenset(str(o).lower() for o in obj) if obj else None,
                     target=p.get("target", "prep" if p.get("prep") and not p.get("pobj") else "dobj"),
                     xcomp=frozenset({ANY}) if xcomp == "any" else frozenset(str(o).lower() for o in xcomp) if xcomp else None,
                     pobj=frozenset(str(o).lower() for o in pobj) if pobj else None,
