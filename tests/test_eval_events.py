@@ -268,3 +268,19 @@ def test_against_plover_gold_a_plan_told_by_its_own_doer_is_a_threat():
     # "Palestinian leaders said they would boycott all contact with the US": a threat of protest
     boycott = _event(they, paris, "143", ("boycott", 40), "intended", farmers)
     assert [p.code for p in ev.our_events(type("A", (), {"events": [boycott]})(), "petrarch", "plover")] == ["133"]
+
+
+@pytest.mark.parametrize(
+    "text, root",
+    [
+        ("Japan is seeking to expand military cooperation with Vietnam.", "03"),  # a verb of desire: intent
+        ("Egypt announced it would release the detained Sudanese traders.", "03"),  # its own doer announces it
+        ("Japan will supply arms to Vietnam.", None),  # a bare future keeps the act's code
+    ],
+)
+def test_petrarch_convention_states_intent_for_desires_and_announced_cooperation(extract, text, root):
+    from newsevents.evaluate.events import _to_petrarch
+
+    (e,) = [e for e in extract(text, published="2020-01-01").events if e.modality == "intended"]
+    converted = _to_petrarch(e, intent_as_statement=False)
+    assert (converted.code[:2] if converted is not None else None) == root

@@ -42,10 +42,15 @@ becomes a rejection: 03->120, 04->125, 05->120, 06->121, 07->122, 08->124; (3) a
 intended event (a plan, "will", "wants to") becomes CAMEO's statement of intent: cooperative roots
 04->036, 05->032, 06->031, 07->033, 08->035, and protest or force as a threat: 14->133, 15, 18, 19, 20->138,
 16->131, 17->130 (PLOVER's gold codes "Israel will evacuate the settlements" as AGREE and "said they would
-boycott all contact" as THREATEN), before (1): "farmers said they would blockade Paris" is their threat; against CAMEO gold it keeps
-the act's code, as PETRARCH2 mostly does: of the 14 PETR2 records that tell a plan, 9 code the act ("will
-supply arms" 072, "is scheduled to attend a summit" 042, "pledged to expel" 174) and 5 the intent ("is
-seeking to deepen a partnership" 031); (4) an event with no source actor ("ten soldiers were killed") is
+boycott all contact" as THREATEN), before (1): "farmers said they would blockade Paris" is their threat; against CAMEO gold only
+a plan told by a verb of desire ("wants to", "is seeking to", "hoped to": verbs PETRARCH2's dictionary codes
+as statements of intent) or a cooperative act (04-08) its own doer announces ("Israel announced it would
+free prisoners") becomes the statement of intent; a bare future, a schedule or a pledge keeps the act's
+code, as PETRARCH2 codes them. Of the 14 PETR2 records that tell a plan, 9 code the act ("will supply arms"
+072, "is scheduled to attend a summit" 042, "pledged to expel" 174, "want to re-examine" 090: 09 has no
+statement of intent here) and 5 the intent ("is seeking to deepen a partnership" 031, "wants to attack"
+138, "announced it would free" 0352); this rule was drawn from those records, so it is no independent
+evidence on them; (4) an event with no source actor ("ten soldiers were killed") is
 dropped: PETRARCH codes none, and the shared sets have 1 in 443 gold events. Converted events are
 asserted and keep their actors; several events that are the same PETRARCH event (claims that convert
 to one accusation, or a claim converted to the accusation the sentence also codes) count once. Nothing else changes: hypothetical events, denials and other roots keep our coding.
@@ -515,8 +520,29 @@ def our_events(article, convention: str, scheme: str = "cameo") -> list[PredEven
     return out
 
 
+# "wants to", "is seeking to", "hoped to": a plan told by a verb of desire, which PETRARCH2's verb dictionary codes
+# as a statement of intent (03, or 13 for force)
+_DESIRE = re.compile(r"\b(?:wants?|wanted|wanting|seeks?|seeking|sought|hopes?|hoped|hoping|wish(?:es|ed|ing)?)\s+to\s+"
+                     r"(?:\w+\s+)?(?:re-?)?$", re.IGNORECASE)
+
+
+def _stated_intent(e) -> bool:
+    """Under PETRARCH conventions against CAMEO gold, whether a plan is coded as a statement of intent rather
+    than as the act: a plan told by a verb of desire ("seeking to deepen a partnership"), or a cooperative act
+    that its own doer announces ("Israel announced it would free prisoners"). A bare future ("will supply
+    arms"), a schedule or a pledge keeps the act's code, as PETRARCH2 mostly codes them."""
+    if e.modality != "intended" or e.cameo_root not in INTENT_CODES:
+        return False
+    if _DESIRE.search(e.sentence[: max(e.trigger.start - e.sentence_start, 0)]):
+        return True
+    speaker = e.attributed_to
+    own = speaker is not None and e.source is not None and (speaker.actor_id == e.source.actor_id or speaker.code == e.source.code)
+    return own and e.cameo_root in ("04", "05", "06", "07", "08")
+
+
 def _to_petrarch(e, intent_as_statement: bool = True) -> PredEvent | None:
     """The PETRARCH-convention event that replaces one of ours, or None to keep ours as it is."""
+    intent_as_statement = intent_as_statement or _stated_intent(e)
     if e.modality == "negated" and e.cameo_root in NEGATION_CODES:
         code = NEGATION_CODES[e.cameo_root]
         return PredEvent(our_actor(e.source), our_actor(e.target), code, plover_of(code), "asserted", None, e.sentence,
