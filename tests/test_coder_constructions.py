@@ -830,3 +830,15 @@ def test_wanting_someone_to_act_is_an_appeal_to_them(extract):
     assert (e.source.code, e.target.code, e.cameo[:2], e.modality) == ("USAGOV", "TURGOV", "02", "asserted")
     (e,) = _events(extract, "Turkey wants to strike Kurdish positions in Syria.")
     assert e.cameo_root == "19" and e.modality == "intended"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kenya is opposed to Ugandan mediation in the talks.", ("KEN", "UGA", "126")),
+        ("Turkey opposed the Swedish proposal.", ("TUR", "SWE", "127")),
+        ("France opposed Russia.", ("FRA", "RUS", "110")),
+    ],
+)
+def test_opposing_a_proposal_or_mediation_is_rejecting_it(extract, text, expected):
+    assert expected in _dyads(_events(extract, text)), text
