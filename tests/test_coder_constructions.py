@@ -842,3 +842,8 @@ def test_wanting_someone_to_act_is_an_appeal_to_them(extract):
 )
 def test_opposing_a_proposal_or_mediation_is_rejecting_it(extract, text, expected):
     assert expected in _dyads(_events(extract, text)), text
+
+
+def test_a_possessor_with_no_of_phrase_undergoes_the_act(extract):
+    assert not [e for e in _events(extract, "Hamas, which calls for Israel's destruction, won the vote.") if e.source and e.source.code == "ISR"]
+    assert ("RUS", "UKR", "1712") in _dyads(_events(extract, "Russia's destruction of Mariupol shocked Europe."))

@@ -836,13 +836,18 @@ def _inherited_subject(verb: Token) -> list[Token]:
 def _noun_events(noun: Token, code: str, target_preps, index: MentionIndex, lexicon: Lexicon, of_is_source: bool = False) -> list[EventCandidate]:
     source_heads = [c for c in noun.children if c.dep_ in ("amod", "compound", "poss", "nmod")
                     and f"{c.lemma_.lower()} {noun.lemma_.lower()}" not in lexicon.nouns]  # not "prisoner" of "prisoner swap"
+    undergoer = []
+    if noun.lemma_.lower() in lexicon.undergone_with_possessive and not _prep_objects(noun, ("of",)):
+        # "advocates Israel's destruction": Israel would undergo it
+        undergoer = [c for c in source_heads if c.dep_ == "poss"]
+        source_heads = [c for c in source_heads if c.dep_ != "poss"]
     # "an attack by X"; what one asks or offers comes from someone ("an appeal from President Gbagbo"); an
     # intransitive act's "of" phrase does it ("the withdrawal of French troops")
     by = ("by", "from") if code[:2] in ("02", "03", "10") else ("by",)
     if of_is_source:
         by = (*by, "of")
     source_heads += [g for c in noun.children if c.dep_ in ("prep", "agent") and c.lower_ in by for g in c.children if g.dep_ == "pobj"]
-    target_groups = [_prep_objects(noun, tuple(p for p in target_preps if not (of_is_source and p == "of"))),
+    target_groups = [undergoer, _prep_objects(noun, tuple(p for p in target_preps if not (of_is_source and p == "of"))),
                      *_nominal_targets(noun, target_preps)]
     sources = [m for m in (index.for_argument(h) for h in source_heads) if m is not None]
     if not any(_named(m) for m in sources) and _reciprocal(code, noun, lexicon):

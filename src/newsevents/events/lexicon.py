@@ -58,6 +58,7 @@ class Lexicon:
     complement_codes: dict[str, dict[str, str]] | None = None
     nominalizations: dict[str, str] | None = None  # "suspension" -> "suspend": coded by the verb's object patterns
     not_events: frozenset[str] = frozenset()  # "trade war": two words that name no event
+    undergone_with_possessive: frozenset[str] = frozenset()  # "Israel's destruction": the possessor undergoes it
 
     def refine(self, family: str, inner_code: str) -> str | None:
         """The code of an appeal, intent, demand, rejection or threat whose content is an act coded `inner_code`
@@ -140,6 +141,7 @@ def load_lexicon() -> Lexicon:
         complement_codes=_complement_codes(raw.get("complement_codes") or {}, codes),
         nominalizations=nominalizations,
         not_events=frozenset(str(w).lower() for w in raw.get("not_events") or ()),
+        undergone_with_possessive=frozenset(str(w).lower() for w in raw.get("undergone_with_possessive") or ()),
     )
 
 
