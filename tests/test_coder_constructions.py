@@ -847,3 +847,12 @@ def test_opposing_a_proposal_or_mediation_is_rejecting_it(extract, text, expecte
 def test_a_possessor_with_no_of_phrase_undergoes_the_act(extract):
     assert not [e for e in _events(extract, "Hamas, which calls for Israel's destruction, won the vote.") if e.source and e.source.code == "ISR"]
     assert ("RUS", "UKR", "1712") in _dyads(_events(extract, "Russia's destruction of Mariupol shocked Europe."))
+
+
+def test_a_countrys_ally_is_not_the_country(extract):
+    events = _events(extract, "Houthi fighters killed a commander of Saudi Arabia's tribal allies in Marib.")
+    assert "SAU" not in {e.target.code[:3] for e in events if e.target}
+
+
+def test_handing_over_medicine_is_aid(extract):
+    assert {e.cameo for e in _events(extract, "Turkish doctors handed over ten tons of medicine to the Libyan Red Crescent.")} == {"073"}

@@ -145,6 +145,8 @@ class MentionIndex:
         for _ in range(3):
             next_frontier = []
             for child in frontier:
+                if child.dep_ == "poss" and child.head.lemma_.lower() in _RELATIONAL:
+                    continue  # "Israel's militia ally": an ally of Israel is not Israel
                 found = self.at(child)
                 if found is not None and found.coded:
                     return found
@@ -287,7 +289,12 @@ class MentionIndex:
         return []
 
     def place_in(self, token: Token) -> ActorMention | None:
-        for tok in _phrase(token):
+        phrase = _phrase(token)
+        # "the chief of Israel's militia ally": not in Israel
+        allied = {t.i for p in phrase if p.dep_ == "poss" and p.head.lemma_.lower() in _RELATIONAL for t in p.subtree}
+        for tok in phrase:
+            if tok.i in allied:
+                continue
             if tok.i in self.places:
                 return self.places[tok.i]
         return None
@@ -879,6 +886,7 @@ def governing_verb(token: Token) -> Token:
 
 
 _DEFIANCE = {"defiance", "protest", "opposition"}
+_RELATIONAL = {"ally", "rival", "enemy", "foe", "opponent", "adversary", "proxy", "critic", "neighbour", "neighbor"}
 _AFFILIATION = {"affiliate", "link", "tie", "belong", "ally", "connect", "loyal"}
 _CUSTODY = {"jail", "prison", "detention", "custody", "cell"}
 _PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "mob"}
