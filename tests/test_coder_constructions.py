@@ -856,3 +856,8 @@ def test_a_countrys_ally_is_not_the_country(extract):
 
 def test_handing_over_medicine_is_aid(extract):
     assert {e.cameo for e in _events(extract, "Turkish doctors handed over ten tons of medicine to the Libyan Red Crescent.")} == {"073"}
+
+
+def test_preventing_a_protest_restricts_the_protesters(extract):
+    events = _events(extract, "Kenyan police prevented the march organised by students in Nairobi.")
+    assert ("KENCOP", "KENEDU", "1721") in _dyads(events)

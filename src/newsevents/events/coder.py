@@ -656,7 +656,7 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
             preps = (*preps, "from")
         groups.append(_prep_objects(dobj, preps))
     if dobj is not None and pattern.code[:2] == "17" and (noun_trigger(dobj, load_lexicon()) or _NO_TRIGGER).code[:2] == "14":
-        groups.append(_prep_objects(dobj, ("by",)))  # "dispersed sit-ins by supporters of Morsi": the protesters
+        groups.append(_authors(dobj))  # "dispersed sit-ins by supporters of Morsi", "a march staged by students": the protesters
     if dobj is not None and pattern.code[:2] in ("17", "18", "19", "20"):
         # "hijacked a ship linked to an Israeli businessman": the owner
         groups.append([g for d in (dobj, *dobj.conjuncts) for c in d.children if c.dep_ in ("acl", "relcl")
