@@ -861,3 +861,9 @@ def test_handing_over_medicine_is_aid(extract):
 def test_preventing_a_protest_restricts_the_protesters(extract):
     events = _events(extract, "Kenyan police prevented the march organised by students in Nairobi.")
     assert ("KENCOP", "KENEDU", "1721") in _dyads(events)
+
+
+def test_exploding_bombs_in_a_named_capital_is_a_bombing_there(extract):
+    events = _events(extract, "Taliban fighters exploded several bombs in the capital Kabul.")
+    assert {(e.target.code[:3], e.cameo) for e in events} == {("AFG", "183")}
+    assert not _events(extract, "A bomb exploded near the market.")

@@ -297,7 +297,8 @@ class MentionIndex:
                 continue
             if tok.i in self.places:
                 return self.places[tok.i]
-        return None
+        # "in the capital Kabul": a name in apposition says which place
+        return next((found for a in token.children if a.dep_ == "appos" and (found := self.place_in(a)) is not None), None)
 
     def _antecedent(self, token: Token) -> ActorMention | None:
         word = token.lower_
