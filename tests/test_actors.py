@@ -159,3 +159,10 @@ def test_an_institution_named_with_a_country_is_that_countrys(pipeline):
 
     doc = pipeline.nlp("The Nigerian Senate and Kenya's Senate rejected the bill; the US Senate did not.")
     assert [m.to_actor(None).code for m in find_actors(doc)] == ["NGALEG", "KENLEG", "USALEG"]
+
+
+def test_leaders_of_a_group_have_the_groups_sector(pipeline):
+    from newsevents.actors.resolve import find_actors
+
+    doc = pipeline.nlp("Afghan rebel leaders met Serbian military police and Syrian opposition spokesmen.")
+    assert [m.to_actor(None).code for m in find_actors(doc)] == ["AFGREB", "SRBCOP", "SYROPP"]

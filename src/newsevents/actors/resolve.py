@@ -316,11 +316,21 @@ def _merge_agents(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
         )
         dropped.add(id(country))
     out = [merged.get(id(m), m) for m in mentions if id(m) not in dropped]
-    # "Serbian military police": "military" and "police" each took the country; the longer phrase is the actor
+    # "Serbian military police": "military" and "police" each took the country; the longer phrase is the actor,
+    # but "Afghan rebel leaders" lead rebels: a leader or spokesman of a group has the group's sector
     made = list(merged.values())
     inner = {id(m) for m in made for o in made if o is not m and o.tok_start <= m.tok_start and m.tok_end <= o.tok_end
              and o.tok_end - o.tok_start > m.tok_end - m.tok_start}
-    return [m for m in out if id(m) not in inner]
+    regrouped = {}
+    for o in made:
+        if doc[o.tok_end - 1].lemma_.lower() in _GROUP_HEADS:
+            group = next((m for m in made if id(m) in inner and o.tok_start <= m.tok_start and m.tok_end < o.tok_end and m.sector), None)
+            if group is not None:
+                regrouped[id(o)] = replace(o, sector=group.sector)
+    return [regrouped.get(id(m), m) for m in out if id(m) not in inner]
+
+
+_GROUP_HEADS = {"leader", "leadership", "chief", "commander", "spokesman", "spokeswoman", "spokesperson", "official", "member"}
 
 
 def _owned_institutions(doc: Doc, mentions: list[ActorMention]) -> list[ActorMention]:
