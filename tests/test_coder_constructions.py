@@ -867,3 +867,8 @@ def test_exploding_bombs_in_a_named_capital_is_a_bombing_there(extract):
     events = _events(extract, "Taliban fighters exploded several bombs in the capital Kabul.")
     assert {(e.target.code[:3], e.cameo) for e in events} == {("AFG", "183")}
     assert not _events(extract, "A bomb exploded near the market.")
+
+
+def test_a_judge_investigating_a_countrys_officials_is_that_countrys(extract):
+    events = _events(extract, "A judge opened a corruption investigation into Peruvian government ministers.")
+    assert ("PERJUD", "PERGOV", "090") in _dyads(events)

@@ -1076,6 +1076,10 @@ def _situate(m, trigger: Token, other, attributed, index: MentionIndex, as_targe
             # the state acting on its people ("banned the opposition party"), or people facing their own
             # state ("opposition groups in Zimbabwe demanded that the president resign")
             return index.composite(country, m)
+    if not as_target and (m.sector or m.entry.sector) in ("JUD", "COP") and code[:2] in ("09", "11", "17") and other is not None \
+            and not _is_bare(other) and mention_country(other) and (other.sector or other.entry.sector or "") in _STATE_SECTORS:
+        # "a judge opened investigations against Chilean government officials": a country's courts judge its officials
+        return index.composite(mention_country(other), m)
     if not as_target and code[:2] == "14" and other is not None and not _is_bare(other) and mention_country(other) \
             and (other.sector or (other.entry.sector if other.entry is not None else None)) == "GOV":
         # "fundamentalists went on hunger strike to demand the president's resignation": nowhere said, protesters
