@@ -872,3 +872,8 @@ def test_exploding_bombs_in_a_named_capital_is_a_bombing_there(extract):
 def test_a_judge_investigating_a_countrys_officials_is_that_countrys(extract):
     events = _events(extract, "A judge opened a corruption investigation into Peruvian government ministers.")
     assert ("PERJUD", "PERGOV", "090") in _dyads(events)
+
+
+def test_opening_an_embassy_somewhere_is_recognition_of_that_country(extract):
+    events = _events(extract, "Chile opened an embassy in Canberra.")
+    assert {(e.source.code, e.target.code[:3], e.cameo) for e in events} == {("CHL", "AUS", "054")}
