@@ -346,7 +346,7 @@ def _owned_institutions(doc: Doc, mentions: list[ActorMention]) -> list[ActorMen
                           and o.entry is not m.entry), None)
             if owner is not None:
                 dropped.add(id(owner))
-                m = replace(owner, start=owner.start, end=m.end, tok_start=owner.tok_start, tok_end=m.tok_end, form="composite",
+                m = replace(owner, end=m.end, tok_end=m.tok_end, form="composite",
                             sector=m.sector, text=text_of(doc)[owner.start:m.end])
         out.append(m)
     return [m for m in out if id(m) not in dropped]

@@ -19,6 +19,7 @@ target (a meeting, praise, a demand, a sanction...) are dropped without one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -419,7 +420,7 @@ def noun_trigger(noun: Token, lexicon: Lexicon):
     """The lexicon entry for a noun, trying the two-word compound first ("hunger strike", "air strike"); for a
     nominalization, its verb's code on what it is of ("the suspension of air links": suspend links, 160)."""
     found = _two_word_entry(noun, lexicon.nouns)
-    if found is not None and lexicon.not_events and _two_word_entry(noun, dict.fromkeys(lexicon.not_events, True), written=True):
+    if found is not None and lexicon.not_events and _two_word_entry(noun, _as_table(lexicon.not_events), written=True):
         return None  # "the Philippines' drug war", "a trade war"
     if found is not None or not lexicon.nominalizations:
         return found
@@ -431,6 +432,11 @@ def noun_trigger(noun: Token, lexicon: Lexicon):
     plain = [p for p in lexicon.verbs.get(verb, ()) if not (p.particle or p.prep or p.xcomp or p.pobj)]
     found = next((p for p in plain if p.object is not None and words & p.object), None) or next((p for p in plain if p.object is None), None)
     return NounTrigger(found.code, DEFAULT_TARGET_PREPS) if found is not None else None
+
+
+@lru_cache(maxsize=4)
+def _as_table(words: frozenset[str]) -> dict[str, bool]:
+    return dict.fromkeys(words, True)
 
 
 def _nominalized_object(noun: Token) -> Token | None:
