@@ -131,3 +131,15 @@ def test_language_detection():
     assert detect_language("Москва заявила о новых ударах по позициям боевиков в Сирии и Ираке на этой неделе") == "ru"
     assert detect_language("وقالت وزارة الدفاع إن الطائرات قصفت مواقع المسلحين قرب المدينة يوم الثلاثاء") == "ar"
     assert detect_language("12 345 --- !!") == "und"
+
+
+def test_stop_word_lists_loaded_from_their_files_equal_spacys():
+    """The lists are read from their files alone (the language packages take seconds to import)."""
+    import importlib
+
+    from newsevents.ingest.language import _VOTING_LANGUAGES, _stop_words
+
+    lists = _stop_words()
+    assert set(lists) == set(_VOTING_LANGUAGES)
+    for lang, words in lists.items():
+        assert words == frozenset(importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS), lang
