@@ -535,9 +535,13 @@ def _stated_intent(e) -> bool:
         return False
     if _DESIRE.search(e.sentence[: max(e.trigger.start - e.sentence_start, 0)]):
         return True
-    speaker = e.attributed_to
-    own = speaker is not None and e.source is not None and (speaker.actor_id == e.source.actor_id or speaker.code == e.source.code)
-    return own and e.cameo_root in ("04", "05", "06", "07", "08")
+    return _same_party(e.attributed_to, e.source) and e.cameo_root in ("04", "05", "06", "07", "08")
+
+
+def _same_party(speaker, source) -> bool:
+    """Whether the one who tells an event is the one who does it (the same actor or the same code)."""
+    return speaker is not None and source is not None and (
+        speaker.actor_id == source.actor_id or (speaker.code is not None and speaker.code == source.code))
 
 
 def _to_petrarch(e, intent_as_statement: bool = True) -> PredEvent | None:
@@ -564,11 +568,7 @@ def _claim_to_petrarch(e) -> PredEvent | None:
         return None
     if not (speaker.end <= e.trigger.start and speaker.start <= e.source.start):
         return None  # "..., X said": PETRARCH codes the event itself
-    own = (
-        (speaker.start < e.source.end and e.source.start < speaker.end)
-        or speaker.actor_id == e.source.actor_id
-        or (speaker.code is not None and speaker.code == e.source.code)
-    )
+    own = (speaker.start < e.source.end and e.source.start < speaker.end) or _same_party(speaker, e.source)
     if own:
         return PredEvent(our_actor(speaker), our_actor(e.target), "015", plover_of("015"), "asserted", None, e.sentence,
                          f"claim of {e.cameo}")
