@@ -877,3 +877,19 @@ def test_a_judge_investigating_a_countrys_officials_is_that_countrys(extract):
 def test_opening_an_embassy_somewhere_is_recognition_of_that_country(extract):
     events = _events(extract, "Chile opened an embassy in Canberra.")
     assert {(e.source.code, e.target.code[:3], e.cameo) for e in events} == {("CHL", "AUS", "054")}
+
+
+def test_a_refusal_to_answer_a_demand_is_aimed_at_who_made_it(extract):
+    (e,) = _events(extract, "The new premier refused to respond to a demand from the Brazilian president.")
+    assert (e.target.code, e.cameo_root) == ("BRAGOV", "12")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kenya agreed to Norwegian mediation in the border dispute.", ("KEN", "NOR", "038")),
+        ("Armenia agreed to fresh talks with Azerbaijan.", ("ARM", "AZE", "036")),
+    ],
+)
+def test_agreeing_to_a_named_act_is_aimed_at_its_other_side(extract, text, expected):
+    assert _dyads(_events(extract, text)) == {expected}

@@ -640,7 +640,7 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
     if pattern.pobj is not None:
         # "withdrew from talks with the EU": the other side of what was left
         inner = [o for o in _phrase_objects(verb, pattern.prep) if o.lemma_.lower() in pattern.pobj]
-        return [g for g in ([t for o in inner for t in _prep_objects(o, (*DEFAULT_TARGET_PREPS, "between"))], _prep_objects(verb, ("with", "against", "to"))) if g]
+        return [g for g in ([t for o in inner for t in _prep_objects(o, (*DEFAULT_TARGET_PREPS, "between", "by"))], _prep_objects(verb, ("with", "against", "to"))) if g]
     if pattern.prep:
         return [_prep_objects(verb, (pattern.prep,))]
     groups: list[list[Token]] = [_datives(verb)]
@@ -677,7 +677,10 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
             groups.append([dobj])  # "summoned the US ambassador", "expelled Russian diplomats"
     # "threatened to bury the YPG", "is due to travel to Erbil": the target of the dependent verb
     for xcomp in (c for c in verb.children if c.dep_ == "xcomp"):
-        groups.append([c for c in xcomp.children if c.dep_ in ("dobj", "obj")] + _prep_objects(xcomp, DEFAULT_TARGET_PREPS))
+        objects = [c for c in xcomp.children if c.dep_ in ("dobj", "obj")] + _prep_objects(xcomp, DEFAULT_TARGET_PREPS)
+        groups.append(objects)
+        # "refused to respond to a demand from the US": whose the demand, offer or aid it is about is
+        groups.append([g for o in objects for g in _prep_objects(o, (*DEFAULT_TARGET_PREPS, "from", "by"))])
     # "discussed the crisis in a telephone call with X"
     groups.append([g for p in _prep_objects(verb, ("in", "during", "at", "by")) for g in _prep_objects(p, ("with", "to", "between"))])
     if pattern.code[:2] == "11" and dobj is None:

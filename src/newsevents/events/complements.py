@@ -219,9 +219,12 @@ def _merge_group(group, others, lexicon: Lexicon, index: "MentionIndex"):
         if not acts:
             # "called for a ceasefire", "its call for the release of hostages": the act named by a noun; a
             # two-word name is more specific than the verb's own pattern ("offered military support": 0332)
-            named, specific = _named_act(e, lexicon)
+            named, specific, noun = _named_act(e, lexicon)
             if named is not None and (e.code in _GENERIC or specific):
                 e.code = (lexicon.refine(fam, named) if fam != "13" or named[:2] in _HOSTILE else None) or e.code
+                if e.target is None and fam == "03":
+                    # "agreed to talks with Hamas", "agreed to mediation by Egypt": the other side of the act named
+                    e.target = _counterpart(noun, e, index)
             new_group.append(e)
             continue
         contents = {id(c): _content(lexicon, c.code) for c in acts}
@@ -353,9 +356,19 @@ def _author_of_object(e: "EventCandidate", lexicon: Lexicon, index: "MentionInde
     return None
 
 
-def _named_act(e: "EventCandidate", lexicon: Lexicon) -> tuple[str | None, bool]:
-    """The code of a trigger noun an appeal, demand, offer or refusal is for ("called for a ceasefire"), and
-    whether a two-word name gave it ("military aid")."""
+def _counterpart(noun: Token, e: "EventCandidate", index: "MentionIndex"):
+    from newsevents.events.coder import _prep_objects
+
+    for o in _prep_objects(noun, ("with", "between", "to", "by")):
+        found = index.for_argument(o)
+        if found is not None and found.coded and not _same(found, e.source):
+            return found
+    return None
+
+
+def _named_act(e: "EventCandidate", lexicon: Lexicon) -> tuple[str | None, bool, Token | None]:
+    """The code of a trigger noun an appeal, demand, offer or refusal is for ("called for a ceasefire"),
+    whether a two-word name gave it ("military aid"), and the noun."""
     from newsevents.events.coder import noun_trigger
 
     holders = [e.trigger] + ([e.noun] if e.noun is not None else [])
@@ -368,8 +381,8 @@ def _named_act(e: "EventCandidate", lexicon: Lexicon) -> tuple[str | None, bool]
                         continue
                     found = noun_trigger(n, lexicon)  # "called for military aid": the compound first
                     if found is not None and family(found.code) is None:
-                        return found.code, found is not lexicon.nouns.get(n.lemma_.lower())
-    return None, False
+                        return found.code, found is not lexicon.nouns.get(n.lemma_.lower()), n
+    return None, False, None
 
 
 def _refine_by_speech_act(lexicon: Lexicon, fam: str, noun_code: str) -> str | None:
