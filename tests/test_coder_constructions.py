@@ -893,3 +893,18 @@ def test_a_refusal_to_answer_a_demand_is_aimed_at_who_made_it(extract):
 )
 def test_agreeing_to_a_named_act_is_aimed_at_its_other_side(extract, text, expected):
     assert _dyads(_events(extract, text)) == {expected}
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        ("Chile has sheltered the two officers since last year's Argentine invasion.", "19"),
+        ("Talks resumed in Doha after the Israeli airstrike on Gaza.", "19"),
+    ],
+)
+def test_an_earlier_act_that_dates_the_news_is_not_coded_again(extract, text, absent):
+    assert all(e.cameo_root != absent for e in _events(extract, text))
+
+
+def test_an_act_amid_the_news_is_still_coded(extract):
+    assert any(e.cameo_root in ("18", "19") for e in _events(extract, "Talks resumed amid Russian shelling of Kharkiv."))

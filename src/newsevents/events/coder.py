@@ -351,12 +351,20 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
                 if subj.pos_ == "NOUN" and (noun_trigger(subj, lexicon) or _NO_TRIGGER).code[:2] in ("18", "19", "20"):
                     consumed_nouns.add(subj.i)
     for token in sent:
-        if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed_nouns:
+        if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed_nouns and not _background(token):
             trigger = noun_trigger(token, lexicon)
             if trigger is not None:
                 events += _noun_events(token, trigger.code, trigger.target_preps, index, lexicon, trigger.of_is_source)
     events = filter_clauses(merge_complements(events, lexicon, index))
     return _drop_incomplete(_dedupe(events), lexicon)
+
+
+_BACKGROUND_PREPS = {"since", "after", "following", "before", "until"}
+
+
+def _background(noun: Token) -> bool:
+    """"since last month's US invasion", "after the coup": an earlier act that dates this one, not news."""
+    return noun.dep_ == "pobj" and noun.head.lower_ in _BACKGROUND_PREPS
 
 
 # Acts that are only news with someone they are done to: a meeting needs a counterpart, praise, aid,
