@@ -908,3 +908,9 @@ def test_an_earlier_act_that_dates_the_news_is_not_coded_again(extract, text, ab
 
 def test_an_act_amid_the_news_is_still_coded(extract):
     assert any(e.cameo_root in ("18", "19") for e in _events(extract, "Talks resumed amid Russian shelling of Kharkiv."))
+
+
+def test_a_place_inside_a_gerund_clause_is_not_where_the_phrase_is(extract):
+    # the hackers are not in the United States: it is what their attacks would be aimed at
+    events = _events(extract, "Iran has trained 300 hackers capable of launching attacks against the United States.")
+    assert not any(e.target is not None and e.target.code == "USA" and e.cameo_root == "07" for e in events)

@@ -334,7 +334,7 @@ def _phrase(head: Token) -> list[Token]:
     while stack:
         tok = stack.pop(0)
         out.append(tok)
-        stack += [c for c in tok.children if c.dep_ not in ("relcl", "acl", "ccomp", "advcl", "appos", "conj", "cc", "punct")]
+        stack += [c for c in tok.children if c.dep_ not in ("relcl", "acl", "ccomp", "advcl", "pcomp", "appos", "conj", "cc", "punct")]
     return out
 
 
