@@ -914,3 +914,15 @@ def test_a_place_inside_a_gerund_clause_is_not_where_the_phrase_is(extract):
     # the hackers are not in the United States: it is what their attacks would be aimed at
     events = _events(extract, "Iran has trained 300 hackers capable of launching attacks against the United States.")
     assert not any(e.target is not None and e.target.code == "USA" and e.cameo_root == "07" for e in events)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("NATO demanded the withdrawal of Belarusian troops from Moldova.", {("IGOWSTNAT", "BLRMIL", "1056")}),
+        ("The African Union called for the withdrawal of Rwandan troops from Congo.", {("IGOAFRAFU", "RWAMIL", "0256")}),
+        ("Kosovo Albanians demanded autonomy from Serbian authorities.", {("ALB", "SRBGOV", "100")}),
+    ],
+)
+def test_a_call_for_an_act_is_addressed_to_whoever_would_do_it(extract, text, expected):
+    assert _dyads(_events(extract, text)) == expected

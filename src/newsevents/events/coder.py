@@ -667,9 +667,10 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         # "expressed support for Kyiv", "imposed sanctions on Russia", "the release of prisoners"; what is
         # asked for is asked from someone ("demanded autonomy from Serbian authorities")
         preps = (*DEFAULT_TARGET_PREPS, "of", "for") if pattern.object is not None else (*DEFAULT_TARGET_PREPS, "of")
-        if pattern.code[:2] in ("02", "10"):
-            preps = (*preps, "from")
         groups.append(_prep_objects(dobj, preps))
+        if pattern.code[:2] in ("02", "10"):
+            # after its doer: "the withdrawal of Serbian forces from Bosnia" is asked of the forces
+            groups.append(_prep_objects(dobj, ("from",)))
     if dobj is not None and pattern.code[:2] == "17" and (noun_trigger(dobj, load_lexicon()) or _NO_TRIGGER).code[:2] == "14":
         groups.append(_authors(dobj))  # "dispersed sit-ins by supporters of Morsi", "a march staged by students": the protesters
     if dobj is not None and pattern.code[:2] in ("17", "18", "19", "20"):

@@ -437,7 +437,13 @@ def _addressees(e: "EventCandidate", lexicon: Lexicon, index: "MentionIndex") ->
     # "asked for military aid from Germany", "sought support from Turkey": whom it is asked from
     asked = [c for c in e.trigger.children if c.dep_ in ("dobj", "obj")]
     asked += [g for c in e.trigger.children if c.dep_ == "prep" and c.lower_ == "for" for g in c.children if g.dep_ == "pobj"]
-    candidates += [g for a in asked for p in a.children if p.dep_ == "prep" and p.lower_ == "from" for g in p.children if g.dep_ == "pobj"]
+    # "called for the withdrawal of Russian troops", "urged the release of hostages by Hamas": whoever would do
+    # the act asked for is asked (what troops withdraw from is only where)
+    acts = {a.i: found for a in asked if (found := noun_trigger(a, lexicon)) is not None}
+    candidates += [g for a in asked if a.i in acts for p in a.children if p.dep_ == "prep"
+                   and (p.lower_ == "by" or (p.lower_ == "of" and acts[a.i].of_is_source)) for g in p.children if g.dep_ == "pobj"]
+    candidates += [g for a in asked if not (a.i in acts and acts[a.i].of_is_source)
+                   for p in a.children if p.dep_ == "prep" and p.lower_ == "from" for g in p.children if g.dep_ == "pobj"]
     # "urged dialogue with the rebels", "demanded negotiations with Kyiv": a meeting or cooperation asked for
     # is asked of both its sides (a call for sanctions against X is not addressed to X: not taken)
     cooperation = [a for a in asked if (found := noun_trigger(a, lexicon)) is not None and found.code[:2] in _COOPERATIVE]
