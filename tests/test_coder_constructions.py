@@ -926,3 +926,14 @@ def test_a_place_inside_a_gerund_clause_is_not_where_the_phrase_is(extract):
 )
 def test_a_call_for_an_act_is_addressed_to_whoever_would_do_it(extract, text, expected):
     assert _dyads(_events(extract, text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Jordan allowed 2,000 Syrian refugees to return home.", "081"),
+        ("The Kenyan government allowed the opposition to hold rallies in Nairobi.", "082"),
+    ],
+)
+def test_allowing_people_to_act_eases_restrictions_on_them(extract, text, code):
+    assert code in {e.cameo for e in _events(extract, text)}
