@@ -937,3 +937,8 @@ def test_a_call_for_an_act_is_addressed_to_whoever_would_do_it(extract, text, ex
 )
 def test_allowing_people_to_act_eases_restrictions_on_them(extract, text, code):
     assert code in {e.cameo for e in _events(extract, text)}
+
+
+def test_launching_artillery_or_fire_at_someone_is_shelling_them(extract):
+    events = _events(extract, "Ethiopian troops launched artillery and rocket fire against Eritrean rebel camps.")
+    assert {(e.source.code, e.target.code, e.cameo_root) for e in events} == {("ETHMIL", "ERIREB", "19")}
