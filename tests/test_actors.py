@@ -49,6 +49,17 @@ def test_roles_depend_on_the_date(kb):
     assert putin.role_on(date(2017, 1, 1)).title.lower().startswith("president")
 
 
+def test_heads_of_state_and_government_since_2000_are_known_across_regions(kb):
+    heads = {"president", "prime minister", "king", "queen", "emir", "sultan", "chancellor", "premier", "head of state"}
+    covered = {r.country for e in kb.entries.values() if e.kind == "person" for r in e.roles
+               if r.sector == "GOV" and any(h in r.title.lower() for h in heads) and (r.end is None or r.end.year >= 2000)}
+    # a sample across regions, not the whole list: the table was checked against all states when written
+    for iso3 in ("GHA", "SEN", "CIV", "NLD", "SWE", "PRT", "BOL", "NZL", "MNG", "LAO", "FJI", "JAM", "LTU", "MOZ"):
+        assert iso3 in covered, iso3
+    gbagbo = kb.entries["laurent_gbagbo"]
+    assert (gbagbo.role_on(date(2005, 1, 1)).country, gbagbo.role_on(date(2005, 1, 1)).sector) == ("CIV", "GOV")
+
+
 def test_case_guards(matcher):
     found = {(m.alias.entry.id, m.start) for m in matcher.find("It is what it is, said the IS fighters in Turkey.")}
     assert ("isis", 27) in found
