@@ -942,3 +942,23 @@ def test_allowing_people_to_act_eases_restrictions_on_them(extract, text, code):
 def test_launching_artillery_or_fire_at_someone_is_shelling_them(extract):
     events = _events(extract, "Ethiopian troops launched artillery and rocket fire against Eritrean rebel camps.")
     assert {(e.source.code, e.target.code, e.cameo_root) for e in events} == {("ETHMIL", "ERIREB", "19")}
+
+
+def test_an_attack_on_a_shelter_is_aimed_at_the_people_it_is_for(extract):
+    events = _events(extract, "A camp for Sudanese refugees was attacked by Chadian militiamen.")
+    assert {(e.source.code, e.target.code, e.cameo_root) for e in events} == {("TCDUAF", "SDNREF", "19")}
+
+
+def test_bare_congolese_is_the_democratic_republic(extract):
+    (e,) = _events(extract, "Rwandan troops attacked Congolese soldiers near Goma.")
+    assert e.target.code == "CODMIL"
+
+
+def test_the_conflict_an_act_is_told_in_is_not_coded_again(extract):
+    events = _events(extract, "Israeli troops killed two Hamas fighters in a raid during the Palestinian uprising.")
+    assert all(e.cameo_root != "14" for e in events)
+
+
+def test_a_when_clause_tells_where_the_act_happened(extract):
+    events = _events(extract, "Two suicide bombers from Gaza killed 12 people when they blew themselves up in Haifa.")
+    assert any(e.target is not None and e.target.code == "ISRCVL" and e.cameo_root == "18" for e in events)

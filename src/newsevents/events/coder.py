@@ -141,7 +141,9 @@ class MentionIndex:
             return found
         if token.pos_ == "PRON" or (token.lower_ in _GROUP_NOUNS and any(c.lower_ == "the" for c in token.children)):
             return self._antecedent(token)
-        frontier = [c for c in token.children if c.dep_ in _ARG_MODIFIERS or (c.dep_ == "prep" and c.lower_ == "of")]
+        # "a camp for Congolese refugees": a shelter stands for the people it is for
+        preps = ("of", "for") if token.lemma_.lower() in _SHELTERS else ("of",)
+        frontier = [c for c in token.children if c.dep_ in _ARG_MODIFIERS or (c.dep_ == "prep" and c.lower_ in preps)]
         possessors: list[Token] = []
         for _ in range(3):
             next_frontier = []
@@ -363,8 +365,14 @@ _BACKGROUND_PREPS = {"since", "after", "following", "before", "until"}
 
 
 def _background(noun: Token) -> bool:
-    """"since last month's US invasion", "after the coup": an earlier act that dates this one, not news."""
-    return noun.dep_ == "pobj" and noun.head.lower_ in _BACKGROUND_PREPS
+    """"since last month's US invasion", "after the coup": an earlier act that dates this one, not news;
+    "the worst attack in the current uprising", "a raid during the war": the frame an act is told in."""
+    if noun.dep_ != "pobj":
+        return False
+    prep = noun.head
+    if prep.lower_ in _BACKGROUND_PREPS:
+        return True
+    return prep.lower_ in ("in", "during") and prep.head.pos_ == "NOUN" and noun_trigger(prep.head, load_lexicon()) is not None
 
 
 # Acts that are only news with someone they are done to: a meeting needs a counterpart, praise, aid,
@@ -905,6 +913,7 @@ def governing_verb(token: Token) -> Token:
 
 
 _DEFIANCE = {"defiance", "protest", "opposition"}
+_SHELTERS = {"camp", "shelter", "school", "hospital", "clinic", "home", "housing", "orphanage", "centre", "center"}
 _RELATIONAL = {"ally", "rival", "enemy", "foe", "opponent", "adversary", "proxy", "critic", "neighbour", "neighbor"}
 _AFFILIATION = {"affiliate", "link", "tie", "belong", "ally", "connect", "loyal"}
 _CUSTODY = {"jail", "prison", "detention", "custody", "cell"}
@@ -1180,6 +1189,9 @@ def _event_place(trigger: Token, index: MentionIndex) -> ActorMention | None:
     # where the act, its object or its doing noun is ("a US drone strike in Kabul killed ten civilians")
     holders += [c for h in holders for c in h.children if c.dep_ in ("dobj", "obj", "nsubjpass")
                 or (c.dep_ == "nsubj" and c.pos_ == "NOUN" and c.lemma_.lower() in _MILITARY_ACTS)]
+    # "killed 23 people when they blew themselves up in Tel Aviv": the clause that tells when tells where
+    holders += [c for c in trigger.children if c.dep_ == "advcl" and any(m.dep_ in ("advmod", "mark") and m.lower_ in ("when", "as", "while")
+                                                                       for m in c.children)]
     for h in holders:
         for obj in _prep_objects(h, _LOCATIVE_PREPS):
             place = index.place_in(obj)
