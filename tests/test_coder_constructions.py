@@ -962,3 +962,14 @@ def test_the_conflict_an_act_is_told_in_is_not_coded_again(extract):
 def test_a_when_clause_tells_where_the_act_happened(extract):
     events = _events(extract, "Two suicide bombers from Gaza killed 12 people when they blew themselves up in Haifa.")
     assert any(e.target is not None and e.target.code == "ISRCVL" and e.cameo_root == "18" for e in events)
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Syrian troops shot dead five protesters in Deraa.", "175"),
+        ("Protesters attacked police stations in Cairo.", "190"),
+    ],
+)
+def test_state_force_against_protesters_is_violent_repression(extract, text, code):
+    assert code in {e.cameo[:3] for e in _events(extract, text)}

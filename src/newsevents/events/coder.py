@@ -358,7 +358,22 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
             if trigger is not None:
                 events += _noun_events(token, trigger.code, trigger.target_preps, index, lexicon, trigger.of_is_source)
     events = filter_clauses(merge_complements(events, lexicon, index))
+    for e in events:
+        if _repression(e):
+            e.code = "175"
     return _drop_incomplete(_dedupe(events), lexicon)
+
+
+_PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "marcher"}
+
+
+def _repression(e: EventCandidate) -> bool:
+    """"Police opened fire on demonstrators", "troops shot protesters": the state's force against a protest is
+    violent repression (175), not fighting."""
+    if e.code[:2] not in ("18", "19") or e.source is None or e.target is None or e.modality == "negated":
+        return False
+    sector = e.source.sector or (e.source.entry.sector if e.source.entry is not None else None)
+    return sector in ("COP", "MIL", "GOV", "SPY") and e.trigger.doc[e.target.tok_end - 1].lemma_.lower() in _PROTESTERS
 
 
 _BACKGROUND_PREPS = {"since", "after", "following", "before", "until"}
