@@ -973,3 +973,10 @@ def test_a_when_clause_tells_where_the_act_happened(extract):
 )
 def test_state_force_against_protesters_is_violent_repression(extract, text, code):
     assert code in {e.cameo[:3] for e in _events(extract, text)}
+
+
+def test_a_place_on_a_countrys_border_is_beside_it_not_in_it(extract):
+    events = _events(extract, "Burmese troops captured a rebel stronghold near the Thai border.")
+    assert all(e.target is None or e.target.code[:3] != "THA" for e in events)
+    (e,) = _events(extract, "Turkey massed troops along the Syrian border.")
+    assert (e.source.code, e.target.code, e.cameo_root) == ("TUR", "SYR", "15")

@@ -298,6 +298,8 @@ class MentionIndex:
         for tok in phrase:
             if tok.i in allied:
                 continue
+            if tok.dep_ in ("compound", "amod", "nmod", "poss") and tok.head.lemma_.lower() in _BORDERS:
+                continue  # "a stronghold on the Thai border": beside Thailand, not in it
             if tok.i in self.places:
                 return self.places[tok.i]
         # "in the capital Kabul": a name in apposition says which place
@@ -724,6 +726,7 @@ def _target_groups(verb: Token, dobj: Token | None, pattern: VerbPattern) -> lis
         where = ("for", "in", "ahead", "to", "along", "near", "at", "toward", "towards", "on")
         holders = [*_prep_objects(verb, where), *([dobj, *_prep_objects(dobj, where)] if dobj is not None else [])]
         groups.append([g for h in holders for g in _prep_objects(h, ("against", "with", "on"))])
+        groups.append([h for h in holders if h.lemma_.lower() in _BORDERS])  # "massed troops along the Syrian border"
     return [g for g in groups if g]
 
 
@@ -928,6 +931,7 @@ def governing_verb(token: Token) -> Token:
 
 
 _DEFIANCE = {"defiance", "protest", "opposition"}
+_BORDERS = {"border", "frontier", "boundary"}
 _SHELTERS = {"camp", "shelter", "school", "hospital", "clinic", "home", "housing", "orphanage", "centre", "center"}
 _RELATIONAL = {"ally", "rival", "enemy", "foe", "opponent", "adversary", "proxy", "critic", "neighbour", "neighbor"}
 _AFFILIATION = {"affiliate", "link", "tie", "belong", "ally", "connect", "loyal"}
