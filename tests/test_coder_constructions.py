@@ -980,3 +980,20 @@ def test_a_place_on_a_countrys_border_is_beside_it_not_in_it(extract):
     assert all(e.target is None or e.target.code[:3] != "THA" for e in events)
     (e,) = _events(extract, "Turkey massed troops along the Syrian border.")
     assert (e.source.code, e.target.code, e.cameo_root) == ("TUR", "SYR", "15")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Houthis declared a unilateral truce in northern Yemen.",
+        "Malian troops completed their withdrawal from the Malian town of Kidal.",
+    ],
+)
+def test_yielding_in_a_place_at_home_is_aimed_at_no_one(extract, text):
+    (e,) = _events(extract, text)
+    assert e.cameo_root == "08" and e.target is None
+
+
+def test_withdrawing_from_a_place_abroad_is_aimed_at_its_country(extract):
+    (e,) = _events(extract, "Russian troops withdrew from Kherson.")
+    assert (e.target.code, e.cameo) == ("UKR", "0874")

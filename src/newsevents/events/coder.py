@@ -363,7 +363,20 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
     for e in events:
         if _repression(e):
             e.code = "175"
+        if e.code[:2] == "08" and _where_at_home(e):
+            e.target = None  # "declared a ceasefire in south Lebanon", "withdrew from a Bosnian town": where, not to whom
     return _drop_incomplete(_dedupe(events), lexicon)
+
+
+_SETTLEMENTS = {"town", "city", "village", "region", "province", "district", "area", "enclave", "territory"}
+
+
+def _where_at_home(e: EventCandidate) -> bool:
+    """Whether an event's target is only a place in its doer's own country ("the Bosnian town of Gorazde")."""
+    t = e.target
+    if t is None or e.source is None or mention_country(t) is None or mention_country(t) != mention_country(e.source):
+        return False
+    return t.form in ("place", "capital") or (t.form == "adjective" and e.trigger.doc[t.tok_end - 1].head.lemma_.lower() in _SETTLEMENTS)
 
 
 _PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "marcher"}
@@ -936,6 +949,17 @@ _SHELTERS = {"camp", "shelter", "school", "hospital", "clinic", "home", "housing
 _RELATIONAL = {"ally", "rival", "enemy", "foe", "opponent", "adversary", "proxy", "critic", "neighbour", "neighbor"}
 _AFFILIATION = {"affiliate", "link", "tie", "belong", "ally", "connect", "loyal"}
 _CUSTODY = {"jail", "prison", "detention", "custody", "cell"}
+_SETTLEMENTS = {"town", "city", "village", "region", "province", "district", "area", "enclave", "territory"}
+
+
+def _where_at_home(e: EventCandidate) -> bool:
+    """Whether an event's target is only a place in its doer's own country ("the Bosnian town of Gorazde")."""
+    t = e.target
+    if t is None or e.source is None or mention_country(t) is None or mention_country(t) != mention_country(e.source):
+        return False
+    return t.form in ("place", "capital") or (t.form == "adjective" and e.trigger.doc[t.tok_end - 1].head.lemma_.lower() in _SETTLEMENTS)
+
+
 _PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "mob"}
 # what links a thing to its owner ("a ship linked to an Israeli businessman", "tankers owned by a Greek firm")
 _OWNERSHIP = {"own", "operate", "link", "belong", "charter", "manage", "tie", "connect", "register"}
