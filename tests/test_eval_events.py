@@ -289,7 +289,7 @@ def test_petrarch_convention_states_intent_for_desires_and_announced_cooperation
 PLOVER_README = Path(__file__).parents[2] / "shared" / "reference" / "plover" / "README.md"
 
 
-def test_against_plover_gold_our_codes_take_the_type_of_the_golds_version():
+def test_against_plover_gold_our_codes_take_the_type_of_the_golds_version(tmp_path):
     """PLOVER 0.5b1 gold is compared in 0.5's types: easing a curfew is CONCEDE there, RETREAT in 2021."""
     assert ev.plover_of("0813") == "RETREAT" and ev.plover_0_5_of("0813") == "CONCEDE"
     assert ev.plover_0_5_of("0811") == ev.plover_of("0811") == "CONCEDE"
@@ -300,6 +300,13 @@ def test_against_plover_gold_our_codes_take_the_type_of_the_golds_version():
     article = type("A", (), {"events": [sanctions]})()
     assert [p.plover for p in ev.our_events(article, "ours", "plover")] == ["SANCTION"]
     assert [p.plover for p in ev.our_events(article, "ours", "cameo")] == ["COERCE"]
+    # both are scored: the headline in the gold's version, and beside it our 2021 types
+    gold = [{"id": "p1", "text": "sanctions", "date": None, "scheme": "PLOVER",
+             "events": [{"source": "USA", "target": "AFG", "code": "SANCTION"}]}]
+    tally = ev.Tally("plover")
+    tally.add(ev.load_units(_write(tmp_path / "p.jsonl", gold))[1][0], ev.our_events(article, "ours", "plover"), show=0)
+    report = tally.report()
+    assert report["levels"]["plover"]["tp"] == 1 and report["plover_2021_mapping"]["tp"] == 0
 
 
 @pytest.mark.skipif(not PLOVER_README.exists(), reason="needs ../shared/reference/plover")

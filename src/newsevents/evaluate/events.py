@@ -19,7 +19,8 @@ gold CAMEO code is mapped the same way, PLOVER 0.5b1 gold types through data/eva
 codes the table leaves unmapped, roots 01 and 02, compare as their root). Against PLOVER 0.5b1 gold our
 code takes the type of the gold's version: 0.5 typed by CAMEO root, and the 2021 mapping moved seven codes
 (easing a curfew 0813 was CONCEDE, is RETREAT; sanctions 163 were SANCTION, are COERCE; occupying 192 was
-ASSAULT, is COERCE...), listed in data/evaluate/plover_0_5_codes.tsv. Also: modality and attribution
+ASSAULT, is COERCE...), listed in data/evaluate/plover_0_5_codes.tsv; the PLOVER score with our 2021 types
+is reported beside it. Also: modality and attribution
 accuracy over root-matched events (our own gold), a gold-root x predicted-root confusion table (pairs of
 the same dyad; "none" for missed and spurious events), actor accuracy (for a gold actor text span: did we
 resolve an actor on it with the right country and sector?) and error classes.
@@ -295,6 +296,7 @@ class PredEvent:
     attributed_to: ActorKey | None
     sentence: str
     origin: str = ""  # how a PETRARCH-convention event was made from ours
+    plover_2021: str = ""  # against PLOVER 0.5b1 gold: the 2021 type, when `plover` is the 0.5 one
 
     @property
     def root(self) -> str:
@@ -536,7 +538,7 @@ def our_events(article, convention: str, scheme: str = "cameo") -> list[PredEven
         out.append(PredEvent(our_actor(e.source), our_actor(e.target), e.cameo, e.plover or f"({e.cameo_root})",
                              e.modality, our_actor(e.attributed_to), e.sentence))
     if scheme == "plover":  # PLOVER 0.5b1 gold: compare in its version's types
-        out = [replace(p, plover=plover_0_5_of(p.code)) for p in out]
+        out = [replace(p, plover=plover_0_5_of(p.code), plover_2021=p.plover) for p in out]
     return out
 
 
@@ -635,6 +637,10 @@ class Tally:
         self.pred += len(pred)
         for level in LEVELS:
             self.hits[level] += len(max_matching(len(gold), len(pred), lambda i, j, lv=level: _ok(lv, gold[i], pred[j])))
+        if self.scheme == "plover":
+            # the same, with our codes typed by the 2021 mapping rather than the gold's version (shown beside it)
+            as_2021 = [replace(p, plover=p.plover_2021 or p.plover) for p in pred]
+            self.hits["plover_2021"] += len(max_matching(len(gold), len(pred), lambda i, j: _ok("plover", gold[i], as_2021[j])))
         head = "root" if self.scheme == "cameo" else "plover"
         pairs = max_matching(len(gold), len(pred), lambda i, j: _ok(head, gold[i], pred[j]), _prefer(gold, pred))
         matched_g = {i for i, _ in pairs}
@@ -698,6 +704,8 @@ class Tally:
             "error_classes": dict(self.errors.most_common()),
             "errors": self.examples,
         }
+        if self.scheme == "plover":
+            out["plover_2021_mapping"] = _prf(self.hits["plover_2021"], self.pred, self.gold)
         if self.attribution:
             a = self.attribution
             out["attribution"] = {
@@ -896,6 +904,10 @@ def format_report(report: dict) -> str:
             extras.append(f"attribution {_pct(a['accuracy']).strip()}% (named {a['named_right']}/{a['named']}, none {a['none_right']}/{a['none']})")
         if "same_sentence" in head:
             extras.append(f"told in the gold's sentence {_pct(head['same_sentence']).strip()}%")
+        if "plover_2021_mapping" in head:
+            m = head["plover_2021_mapping"]
+            extras.append(f"plover with our codes typed by the 2021 mapping, not the gold's 0.5: P {_pct(m['p']).strip()} "
+                          f"R {_pct(m['r']).strip()} F1 {_pct(m['f1']).strip()}")
         if "actors" in f:
             a = f["actors"]
             extras.append(f"actor spans {a['spans']}: found {a['found']}, country {_pct(a['country_accuracy']).strip()}%, "
