@@ -379,9 +379,6 @@ def _where_at_home(e: EventCandidate) -> bool:
     return t.form in ("place", "capital") or (t.form == "adjective" and e.trigger.doc[t.tok_end - 1].head.lemma_.lower() in _SETTLEMENTS)
 
 
-_PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "marcher"}
-
-
 def _repression(e: EventCandidate) -> bool:
     """"Police opened fire on demonstrators", "troops shot protesters": the state's force against a protest is
     violent repression (175), not fighting."""
@@ -949,18 +946,7 @@ _SHELTERS = {"camp", "shelter", "school", "hospital", "clinic", "home", "housing
 _RELATIONAL = {"ally", "rival", "enemy", "foe", "opponent", "adversary", "proxy", "critic", "neighbour", "neighbor"}
 _AFFILIATION = {"affiliate", "link", "tie", "belong", "ally", "connect", "loyal"}
 _CUSTODY = {"jail", "prison", "detention", "custody", "cell"}
-_SETTLEMENTS = {"town", "city", "village", "region", "province", "district", "area", "enclave", "territory"}
-
-
-def _where_at_home(e: EventCandidate) -> bool:
-    """Whether an event's target is only a place in its doer's own country ("the Bosnian town of Gorazde")."""
-    t = e.target
-    if t is None or e.source is None or mention_country(t) is None or mention_country(t) != mention_country(e.source):
-        return False
-    return t.form in ("place", "capital") or (t.form == "adjective" and e.trigger.doc[t.tok_end - 1].head.lemma_.lower() in _SETTLEMENTS)
-
-
-_PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "mob"}
+_PROTESTERS = {"protester", "protestor", "demonstrator", "rioter", "marcher", "mob"}
 # what links a thing to its owner ("a ship linked to an Israeli businessman", "tankers owned by a Greek firm")
 _OWNERSHIP = {"own", "operate", "link", "belong", "charter", "manage", "tie", "connect", "register"}
 _HELP = {"help", "support", "assistance", "backing", "aid", "cooperation", "consent", "approval", "blessing", "participation"}
