@@ -355,7 +355,7 @@ def code_sentence_events(sent: Span, index: MentionIndex, lexicon: Lexicon) -> l
                 if subj.pos_ == "NOUN" and (noun_trigger(subj, lexicon) or _NO_TRIGGER).code[:2] in ("18", "19", "20"):
                     consumed_nouns.add(subj.i)
     for token in sent:
-        if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed_nouns and not _background(token):
+        if token.pos_ in ("NOUN", "PROPN") and token.i not in consumed_nouns and not _background(token, lexicon):
             trigger = noun_trigger(token, lexicon)
             if trigger is not None:
                 events += _noun_events(token, trigger.code, trigger.target_preps, index, lexicon, trigger.of_is_source)
@@ -391,7 +391,7 @@ def _repression(e: EventCandidate) -> bool:
 _BACKGROUND_PREPS = {"since", "after", "following", "before", "until"}
 
 
-def _background(noun: Token) -> bool:
+def _background(noun: Token, lexicon: Lexicon) -> bool:
     """"since last month's US invasion", "after the coup": an earlier act that dates this one, not news;
     "the worst attack in the current uprising", "a raid during the war": the frame an act is told in."""
     if noun.dep_ != "pobj":
@@ -399,7 +399,7 @@ def _background(noun: Token) -> bool:
     prep = noun.head
     if prep.lower_ in _BACKGROUND_PREPS:
         return True
-    return prep.lower_ in ("in", "during") and prep.head.pos_ == "NOUN" and noun_trigger(prep.head, load_lexicon()) is not None
+    return prep.lower_ in ("in", "during") and prep.head.pos_ == "NOUN" and noun_trigger(prep.head, lexicon) is not None
 
 
 # Acts that are only news with someone they are done to: a meeting needs a counterpart, praise, aid,

@@ -357,6 +357,7 @@ def _author_of_object(e: "EventCandidate", lexicon: Lexicon, index: "MentionInde
 
 
 def _counterpart(noun: Token, e: "EventCandidate", index: "MentionIndex"):
+    """The other side named on an act noun ("talks with Hamas", "mediation by Egypt"), not the doer itself."""
     from newsevents.events.coder import _prep_objects
 
     for o in _prep_objects(noun, ("with", "between", "to", "by")):
